@@ -1,0 +1,30 @@
+# Two entry points: `make run` and `make test`. Both create .venv with the pinned packages when missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(LOCK_HASH)
+
+.PHONY: run test lint build clean
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: $(STAMP)
+	$(BIN)/python scripts/run.py
+
+test: $(STAMP)
+	$(BIN)/ruff check src scripts tests
+	$(BIN)/sqlfluff lint models macros tests/singular analyses --processes 2
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src scripts tests
+	$(BIN)/sqlfluff lint models macros tests/singular analyses --processes 2
+
+clean:
+	rm -rf warehouse target logs

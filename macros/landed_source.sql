@@ -1,0 +1,26 @@
+{% macro landed_source(table_name) -%}
+    {#-
+        Select from a landed collection (typed Parquet written by `oversight.landing`).
+        The dbt source keeps lineage; when nothing has been landed for the collection yet, an empty
+        relation with the documented column types is returned so that optional inputs (league-table files,
+        returns of other collections) do not break the build.
+    -#}
+    {%- set relation = source('landing', table_name) -%}
+    {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
+    {%- set files_found = 0 -%}
+    {%- if execute -%}
+        {%- set result = run_query("select count(*) from glob('" ~ path ~ "')") -%}
+        {%- set files_found = result.columns[0].values()[0] -%}
+    {%- endif -%}
+    {%- if not execute or files_found > 0 -%}
+        (select * from read_parquet('{{ path }}', union_by_name = true))
+    {%- else -%}
+        {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'landing')
+            | selectattr('name', 'equalto', table_name) | first -%}
+        (select
+        {%- for column in node.columns.values() %}
+            cast(null as {{ column.data_type }}) as {{ column.name }}{{ ',' if not loop.last }}
+        {%- endfor %}
+        where false)
+    {%- endif -%}
+{%- endmacro %}

@@ -1,0 +1,13 @@
+{% macro quarter_start_date(quarter_label) -%}
+    {#- 'Q1 2025/26' -> 2025-04-01 (NHS financial-year quarters: Q1 Apr-Jun ... Q4 Jan-Mar). -#}
+    make_date(
+        cast(substr({{ quarter_label }}, 4, 4) as integer)
+        + case when substr({{ quarter_label }}, 2, 1) = '4' then 1 else 0 end,
+        case substr({{ quarter_label }}, 2, 1) when '1' then 4 when '2' then 7 when '3' then 10 else 1 end,
+        1
+    )
+{%- endmacro %}
+
+{% macro quarter_end_date(quarter_label) -%}
+    cast({{ quarter_start_date(quarter_label) }} + interval 3 month - interval 1 day as date)
+{%- endmacro %}

@@ -1,0 +1,46 @@
+{#- One macro owns each scoring rule that more than one model applies (methodology.md sections 4-8). -#}
+
+{% macro round_half_up(expression, digits=2) -%}
+    {#- NHS England publishes half-up 2-dp figures; the epsilon guards binary representation (2.215 -> 2.22). -#}
+    round({{ expression }} + 1e-9, {{ digits }})
+{%- endmacro %}
+
+{% macro segment_from_cut_points(average_score, cut_point_1, cut_point_2, cut_point_3) -%}
+    {#- [I] methodology.md 5.2: segment 1 up to and including c1, 2 up to c2, 3 up to c3, otherwise 4. -#}
+    case
+        when {{ average_score }} is null or {{ cut_point_1 }} is null then null
+        when {{ average_score }} <= {{ cut_point_1 }} then 1
+        when {{ average_score }} <= {{ cut_point_2 }} then 2
+        when {{ average_score }} <= {{ cut_point_3 }} then 3
+        else 4
+    end
+{%- endmacro %}
+
+{% macro segment_average_score(average_score) -%}
+    {#- The figure compared with the cut-points: 2-dp (as published) or full precision (dbt var). -#}
+    {%- if var('segment_on_rounded_average') -%}
+        {{ round_half_up(average_score) }}
+    {%- else -%}
+        {{ average_score }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro adjusted_segment(unadjusted_segment, financial_override) -%}
+    {#- [Q M25][D 122/122] a trust in deficit or receiving deficit support is placed no higher than segment 3. -#}
+    case when {{ financial_override }} then greatest({{ unadjusted_segment }}, 3) else {{ unadjusted_segment }} end
+{%- endmacro %}
+
+{% macro final_segment(adjusted_segment, recovery_support) -%}
+    {#- [D 122/122] segment 5 = Recovery Support Programme membership, whatever the adjusted segment. -#}
+    case when {{ recovery_support }} then 5 else {{ adjusted_segment }} end
+{%- endmacro %}
+
+{% macro combined_finance_score(planned_score, ytd_score) -%}
+    {#- [D 122/122] methodology.md 4.7: clamp(ytd + (planned deficit ? +1 : -1), 1, 4). -#}
+    least(4, greatest(1, {{ ytd_score }} + case when {{ planned_score }} > 1 then 1 else -1 end))
+{%- endmacro %}
+
+{% macro league_order() -%}
+    {#- [D 122/122] methodology.md 8.3: adjusted segment, then the 2-dp average metric score. -#}
+    adjusted_segment, {{ round_half_up('average_score') }}
+{%- endmacro %}

@@ -1,0 +1,127 @@
+-- Continuous scoring (methodology.md 4.2-4.5): direction-aware competition rank of the unrounded value
+-- within the metric's ranking population, standard and floor bookends, even spread between them.
+with
+
+metric_values as (
+    select * from {{ ref('int_metric_values__unioned') }}
+    where value_status = 'reported' and value is not null
+),
+
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}' and scoring_type = 'continuous'
+),
+
+based as (
+    select
+        metric_values.data_source,
+        metric_values.quarter,
+        metric_values.trust_code,
+        metric_values.cohort,
+        metric_values.metric_id,
+        metric_values.value,
+        -- [D 244/244] the published file rounds values to 2 dp, but its within-type Rank was taken on the
+        -- unrounded values: it breaks ties between equal rounded values (null for unrounded inputs).
+        case
+            when registry.ranking_population = 'cohort' then metric_values.published_value_rank
+        end as unrounded_order,
+        registry.ranking_population,
+        registry.population_cohorts,
+        registry.standard_value,
+        registry.floor_value,
+        case when registry.direction = 'higher' then metric_values.value else -metric_values.value end
+            as directed_value,
+        case when registry.ranking_population = 'cohort' then metric_values.cohort else 'cross_cohort' end
+            as population_key,
+        -- [D] ties and bookends are judged on unrounded values; inclusivity is configuration per metric.
+        case
+            when registry.direction = 'higher'
+                then
+                    metric_values.value > registry.standard_value
+                    or (registry.standard_met_inclusive and metric_values.value = registry.standard_value)
+            else
+                metric_values.value < registry.standard_value
+                or (registry.standard_met_inclusive and metric_values.value = registry.standard_value)
+        end as meets_standard,
+        case
+            when registry.direction = 'higher'
+                then
+                    metric_values.value > registry.floor_value
+                    or (registry.floor_pass_inclusive and metric_values.value = registry.floor_value)
+            else
+                metric_values.value < registry.floor_value
+                or (registry.floor_pass_inclusive and metric_values.value = registry.floor_value)
+        end as passes_floor
+    from metric_values
+    inner join registry on metric_values.metric_id = registry.metric_id
+),
+
+banded as (
+    select
+        *,
+        case
+            when coalesce(meets_standard, false) then 'meets_standard'
+            when not coalesce(passes_floor, true) then 'fails_floor'
+            else 'ranked'
+        end as scoring_band
+    from based
+),
+
+ranked as (
+    select
+        *,
+        rank() over (
+            partition by data_source, quarter, metric_id, population_key
+            order by directed_value desc, unrounded_order asc
+        ) as population_rank,
+        count(*) over (partition by data_source, quarter, metric_id, population_key) as population_size,
+        rank() over (
+            partition by data_source, quarter, metric_id, population_key, scoring_band
+            order by directed_value desc, unrounded_order asc
+        ) as band_rank,
+        count(*) over (
+            partition by data_source, quarter, metric_id, population_key, scoring_band
+        ) as band_size,
+        list(distinct cohort) over (partition by data_source, quarter, metric_id) as cohorts_present
+    from banded
+),
+
+scored as (
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id,
+        value,
+        ranking_population,
+        population_key,
+        population_rank,
+        population_size,
+        scoring_band,
+        band_rank,
+        band_size,
+        case
+            when population_size = 1 then 0.0
+            else (population_rank - 1) / (population_size - 1)
+        end as percentile_rank,
+        case
+            when scoring_band = 'meets_standard' then 1.0
+            when scoring_band = 'fails_floor' then 4.0
+            -- a single remaining organisation takes the best bookend [I]
+            when band_size = 1 then case when standard_value is not null then 2.0 else 1.0 end
+            else
+                (case when standard_value is not null then 2.0 else 1.0 end)
+                + (
+                    (case when floor_value is not null then 3.0 else 4.0 end)
+                    - (case when standard_value is not null then 2.0 else 1.0 end)
+                )
+                * (band_rank - 1) / (band_size - 1)
+        end as score,
+        ranking_population = 'cohort'
+        or list_has_all(cohorts_present, string_split(population_cohorts, '|')) as is_population_complete,
+        population_cohorts,
+        array_to_string(list_sort(cohorts_present), '|') as population_cohorts_present
+    from ranked
+)
+
+select * from scored

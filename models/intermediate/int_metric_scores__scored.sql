@@ -1,0 +1,185 @@
+-- The score of every metric for every trust-quarter, by the rule its registry row names:
+-- continuous (int_metric_scores__ranked), discrete bands, combined finance, CQC rating, or NHS England's
+-- published score where the engine cannot recompute it (score-only metrics, incomplete ranking population).
+with
+
+metric_values as (
+    select * from {{ ref('int_metric_values__unioned') }}
+),
+
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
+bands as (
+    select * from {{ ref('metric_bands') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
+cqc_ratings as (
+    select * from {{ ref('cqc_rating_scores') }}
+),
+
+ranked as (
+    select * from {{ ref('int_metric_scores__ranked') }}
+),
+
+banded as (
+    select
+        metric_values.data_source,
+        metric_values.quarter,
+        metric_values.trust_code,
+        metric_values.metric_id,
+        cast(bands.score as double) as score
+    from metric_values
+    inner join registry on metric_values.metric_id = registry.metric_id
+    inner join bands
+        on
+            registry.score_id = bands.score_id
+            and (
+                bands.lower_bound is null
+                or metric_values.value > bands.lower_bound
+                or (bands.lower_inclusive and metric_values.value = bands.lower_bound)
+            )
+            and (
+                bands.upper_bound is null
+                or metric_values.value < bands.upper_bound
+                or (bands.upper_inclusive and metric_values.value = bands.upper_bound)
+            )
+    where registry.scoring_type = 'banded' and metric_values.value_status = 'reported'
+),
+
+combined_finance as (
+    select
+        planned.data_source,
+        planned.quarter,
+        planned.trust_code,
+        registry.metric_id,
+        cast({{ combined_finance_score('planned.score', 'ytd.score') }} as double) as score
+    from banded as planned
+    inner join banded as ytd
+        on
+            planned.data_source = ytd.data_source
+            and planned.quarter = ytd.quarter
+            and planned.trust_code = ytd.trust_code
+    cross join registry
+    where
+        planned.metric_id = '{{ var("combined_finance_components")["planned"] }}'
+        and ytd.metric_id = '{{ var("combined_finance_components")["year_to_date"] }}'
+        and registry.scoring_type = 'combined_finance'
+),
+
+cqc_rated as (
+    select
+        metric_values.data_source,
+        metric_values.quarter,
+        metric_values.trust_code,
+        metric_values.metric_id,
+        cast(cqc_ratings.score as double) as score
+    from metric_values
+    inner join registry on metric_values.metric_id = registry.metric_id
+    inner join cqc_ratings on lower(metric_values.value_text) = lower(cqc_ratings.rating)
+    where registry.scoring_type = 'cqc_rating' and metric_values.value_status = 'reported'
+),
+
+computed as (
+    select data_source, quarter, trust_code, metric_id, score from banded
+    union all
+    select data_source, quarter, trust_code, metric_id, score from combined_finance
+    union all
+    select data_source, quarter, trust_code, metric_id, score from cqc_rated
+    union all
+    select data_source, quarter, trust_code, metric_id, score from ranked where is_population_complete
+),
+
+all_metrics as (
+    -- combined finance has no input row of its own when both components are input values
+    select data_source, quarter, trust_code, cohort, metric_id, value, value_status, reporting_date,
+        published_score, published_value_rank
+    from metric_values
+    union all
+    select
+        combined_finance.data_source,
+        combined_finance.quarter,
+        combined_finance.trust_code,
+        any_value(metric_values.cohort),
+        combined_finance.metric_id,
+        null,
+        'derived',
+        any_value(metric_values.reporting_date),
+        null,
+        null
+    from combined_finance
+    inner join metric_values
+        on
+            combined_finance.data_source = metric_values.data_source
+            and combined_finance.quarter = metric_values.quarter
+            and combined_finance.trust_code = metric_values.trust_code
+    where not exists (
+        select 1 from metric_values as existing
+        where
+            existing.data_source = combined_finance.data_source
+            and existing.quarter = combined_finance.quarter
+            and existing.trust_code = combined_finance.trust_code
+            and existing.metric_id = combined_finance.metric_id
+    )
+    group by all
+),
+
+final as (
+    select
+        all_metrics.data_source,
+        all_metrics.quarter,
+        all_metrics.trust_code,
+        all_metrics.cohort,
+        all_metrics.metric_id,
+        registry.score_id,
+        registry.scoring_type,
+        all_metrics.value,
+        all_metrics.value_status,
+        all_metrics.reporting_date,
+        ranked.percentile_rank,
+        ranked.population_rank,
+        ranked.population_size as ranking_population_size,
+        registry.ranking_population,
+        ranked.is_population_complete,
+        coalesce(computed.score, all_metrics.published_score) as score,
+        case
+            when computed.score is not null then 'computed'
+            when all_metrics.published_score is not null then 'published'
+        end as score_method,
+        case
+            when computed.score is not null then null
+            when registry.scoring_type = 'published_only'
+                then 'scored by NHS England from data the engine does not receive'
+            when ranked.is_population_complete = false
+                then
+                    'ranking population incomplete in this input: needs ' || ranked.population_cohorts
+                    || ', has ' || ranked.population_cohorts_present
+            when all_metrics.value is null and all_metrics.published_score is not null
+                then 'no value in the input; NHS England''s published score used'
+            when all_metrics.value_status in ('suppressed', 'not_reported')
+                then 'value ' || replace(all_metrics.value_status, '_', ' ') || ': excluded from the average'
+        end as score_note,
+        cast(registry.weight as double) as weight,
+        registry.include_in_average,
+        all_metrics.published_score,
+        all_metrics.published_value_rank
+    from all_metrics
+    inner join registry on all_metrics.metric_id = registry.metric_id
+    left join computed
+        on
+            all_metrics.data_source = computed.data_source
+            and all_metrics.quarter = computed.quarter
+            and all_metrics.trust_code = computed.trust_code
+            and all_metrics.metric_id = computed.metric_id
+    left join ranked
+        on
+            all_metrics.data_source = ranked.data_source
+            and all_metrics.quarter = ranked.quarter
+            and all_metrics.trust_code = ranked.trust_code
+            and all_metrics.metric_id = ranked.metric_id
+)
+
+select * from final

@@ -1,0 +1,52 @@
+-- NHS England's published outcomes per quarter x trust: summary rows of the data file (OF5000-OF5007)
+-- beside the league-table file's columns (likely ranges), for the engine's inputs and its reconciliation.
+with
+
+published as (
+    select * from {{ ref('stg_nhse_nof__published_metrics') }}
+    where metric_family = '50'
+),
+
+league_table as (
+    select * from {{ ref('stg_nhse_nof__league_table') }}
+),
+
+pivoted as (
+    select
+        quarter,
+        trust_code,
+        any_value(value) filter (where metric_id = 'OF5002') as published_average_score,
+        any_value(published_rank) filter (where metric_id = 'OF5002') as published_average_score_rank,
+        cast(any_value(value) filter (where metric_id = 'OF5003') as integer) as published_unadjusted_segment,
+        cast(any_value(value) filter (where metric_id = 'OF5004') as integer) = 1 as published_financial_override,
+        cast(any_value(value) filter (where metric_id = 'OF5000') as integer) as published_adjusted_segment,
+        any_value(published_rank) filter (where metric_id = 'OF5000') as published_league_rank,
+        cast(any_value(value) filter (where metric_id = 'OF5005') as integer) as published_final_segment,
+        cast(any_value(value) filter (where metric_id = 'OF5007') as integer) = 1 as published_recovery_support
+    from published
+    group by quarter, trust_code
+),
+
+final as (
+    select
+        coalesce(pivoted.quarter, league_table.quarter) as quarter,
+        coalesce(pivoted.trust_code, league_table.trust_code) as trust_code,
+        coalesce(pivoted.published_average_score, league_table.average_score) as published_average_score,
+        pivoted.published_average_score_rank,
+        pivoted.published_unadjusted_segment,
+        coalesce(pivoted.published_financial_override, league_table.is_in_financial_deficit)
+            as published_financial_override,
+        coalesce(pivoted.published_adjusted_segment, league_table.adjusted_segment) as published_adjusted_segment,
+        coalesce(pivoted.published_league_rank, league_table.league_rank) as published_league_rank,
+        pivoted.published_final_segment,
+        pivoted.published_recovery_support,
+        league_table.average_score_low as published_average_score_low,
+        league_table.average_score_high as published_average_score_high,
+        league_table.league_rank_low as published_league_rank_low,
+        league_table.league_rank_high as published_league_rank_high
+    from pivoted
+    full outer join league_table
+        on pivoted.quarter = league_table.quarter and pivoted.trust_code = league_table.trust_code
+)
+
+select * from final

@@ -1,0 +1,179 @@
+-- Segment cut-points per data source x quarter x cohort (methodology.md 5.2), by the method the
+-- `segment_cut_point_method` var names, falling back to `segment_cut_point_fallback` where it has nothing
+-- to work from:
+--   pooled_quartiles         quartiles (QUARTILE.INC) of the average score pooled over every cohort present [D]
+--   per_cohort_quartiles     quartiles within the cohort, as the manual's text reads [Q M25]
+--   fixed                    thresholds from the segment_thresholds_fixed seed (2026/27 "defined thresholds")
+--   inferred_from_published  midpoints of the intervals that NHS England's published unadjusted segments
+--                            leave for each boundary (reported with the intervals)
+with
+
+averages as (
+    select
+        *,
+        {{ segment_average_score('average_score') }} as segmented_score
+    from {{ ref('int_trust_quarters__averaged') }}
+    where average_score is not null
+),
+
+published as (
+    select * from {{ ref('int_published_outcomes__pivoted') }}
+    where published_unadjusted_segment is not null and published_average_score is not null
+),
+
+fixed_thresholds as (
+    select * from {{ ref('segment_thresholds_fixed') }}
+    where methodology_year = '{{ var("methodology_year") }}' and cut_point_1 is not null
+),
+
+scope as (
+    select distinct data_source, quarter, cohort from averages
+),
+
+pooled_quartiles as (
+    select
+        data_source,
+        quarter,
+        quantile_cont(segmented_score, 0.25) as cut_point_1,
+        quantile_cont(segmented_score, 0.50) as cut_point_2,
+        quantile_cont(segmented_score, 0.75) as cut_point_3
+    from averages
+    group by data_source, quarter
+),
+
+per_cohort_quartiles as (
+    select
+        data_source,
+        quarter,
+        cohort,
+        quantile_cont(segmented_score, 0.25) as cut_point_1,
+        quantile_cont(segmented_score, 0.50) as cut_point_2,
+        quantile_cont(segmented_score, 0.75) as cut_point_3
+    from averages
+    group by data_source, quarter, cohort
+),
+
+inferred_intervals as (
+    select
+        quarter,
+        max(published_average_score) filter (where published_unadjusted_segment <= 1) as cut_point_1_low,
+        min(published_average_score) filter (where published_unadjusted_segment > 1) as cut_point_1_high,
+        max(published_average_score) filter (where published_unadjusted_segment <= 2) as cut_point_2_low,
+        min(published_average_score) filter (where published_unadjusted_segment > 2) as cut_point_2_high,
+        max(published_average_score) filter (where published_unadjusted_segment <= 3) as cut_point_3_low,
+        min(published_average_score) filter (where published_unadjusted_segment > 3) as cut_point_3_high
+    from published
+    group by quarter
+),
+
+candidates as (
+    select
+        scope.data_source,
+        scope.quarter,
+        scope.cohort,
+        'pooled_quartiles' as method,
+        pooled_quartiles.cut_point_1,
+        pooled_quartiles.cut_point_2,
+        pooled_quartiles.cut_point_3,
+        null::double as cut_point_1_low,
+        null::double as cut_point_1_high,
+        null::double as cut_point_2_low,
+        null::double as cut_point_2_high,
+        null::double as cut_point_3_low,
+        null::double as cut_point_3_high
+    from scope
+    inner join pooled_quartiles on scope.data_source = pooled_quartiles.data_source and scope.quarter = pooled_quartiles.quarter
+    union all
+    select
+        per_cohort_quartiles.data_source,
+        per_cohort_quartiles.quarter,
+        per_cohort_quartiles.cohort,
+        'per_cohort_quartiles',
+        per_cohort_quartiles.cut_point_1,
+        per_cohort_quartiles.cut_point_2,
+        per_cohort_quartiles.cut_point_3,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null
+    from per_cohort_quartiles
+    union all
+    select
+        scope.data_source,
+        scope.quarter,
+        scope.cohort,
+        'fixed',
+        fixed_thresholds.cut_point_1,
+        fixed_thresholds.cut_point_2,
+        fixed_thresholds.cut_point_3,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null
+    from scope
+    cross join fixed_thresholds
+    union all
+    select
+        scope.data_source,
+        scope.quarter,
+        scope.cohort,
+        'inferred_from_published',
+        (inferred_intervals.cut_point_1_low + inferred_intervals.cut_point_1_high) / 2,
+        (inferred_intervals.cut_point_2_low + inferred_intervals.cut_point_2_high) / 2,
+        (inferred_intervals.cut_point_3_low + inferred_intervals.cut_point_3_high) / 2,
+        inferred_intervals.cut_point_1_low,
+        inferred_intervals.cut_point_1_high,
+        inferred_intervals.cut_point_2_low,
+        inferred_intervals.cut_point_2_high,
+        inferred_intervals.cut_point_3_low,
+        inferred_intervals.cut_point_3_high
+    from scope
+    inner join inferred_intervals on scope.quarter = inferred_intervals.quarter
+    where
+        inferred_intervals.cut_point_1_low is not null and inferred_intervals.cut_point_1_high is not null
+        and inferred_intervals.cut_point_2_low is not null and inferred_intervals.cut_point_2_high is not null
+        and inferred_intervals.cut_point_3_low is not null and inferred_intervals.cut_point_3_high is not null
+),
+
+chosen as (
+    select
+        *,
+        method = '{{ var("segment_cut_point_method") }}' as is_requested_method
+    from candidates
+    where method in ('{{ var("segment_cut_point_method") }}', '{{ var("segment_cut_point_fallback") }}')
+    qualify row_number() over (
+        partition by data_source, quarter, cohort order by (method = '{{ var("segment_cut_point_method") }}') desc
+    ) = 1
+),
+
+final as (
+    select
+        data_source,
+        quarter,
+        cohort,
+        method as cut_point_method,
+        is_requested_method,
+        cut_point_1,
+        cut_point_2,
+        cut_point_3,
+        cut_point_1_low,
+        cut_point_1_high,
+        cut_point_2_low,
+        cut_point_2_high,
+        cut_point_3_low,
+        cut_point_3_high,
+        -- an inferred interval is consistent when the published segments do not overlap on the 2-dp score
+        coalesce(
+            cut_point_1_low < cut_point_1_high
+            and cut_point_2_low < cut_point_2_high
+            and cut_point_3_low < cut_point_3_high,
+            true
+        ) as is_consistent
+    from chosen
+)
+
+select * from final

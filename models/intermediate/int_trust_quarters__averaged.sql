@@ -1,0 +1,61 @@
+-- Average metric score (methodology.md 5.1): weighted mean of the scores that count in the average, at
+-- full precision; metrics with no score are excluded (the manual's "score of 0"). Infection metrics weigh 1/3.
+with
+
+scores as (
+    select * from {{ ref('int_metric_scores__scored') }}
+),
+
+trust_quarters as (
+    select * from {{ ref('int_trust_quarters__enumerated') }}
+),
+
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}' and include_in_average
+),
+
+cohort_metrics as (
+    select
+        cohort,
+        count(distinct metric_id) as metrics_in_registry
+    from registry, unnest(string_split(registry.cohorts, '|')) as cohort_list (cohort)
+    group by cohort
+),
+
+averaged as (
+    select
+        data_source,
+        quarter,
+        trust_code,
+        sum(score * weight) / sum(weight) as average_score,
+        count(*) as metrics_scored,
+        count(*) filter (where score_method = 'computed') as metrics_computed,
+        count(*) filter (where score_method = 'published') as metrics_published_score
+    from scores
+    where include_in_average and score is not null
+    group by data_source, quarter, trust_code
+),
+
+final as (
+    select
+        trust_quarters.data_source,
+        trust_quarters.quarter,
+        trust_quarters.quarter_start_date,
+        trust_quarters.trust_code,
+        trust_quarters.cohort,
+        averaged.average_score,
+        coalesce(averaged.metrics_scored, 0) as metrics_scored,
+        coalesce(averaged.metrics_computed, 0) as metrics_computed,
+        coalesce(averaged.metrics_published_score, 0) as metrics_published_score,
+        cohort_metrics.metrics_in_registry
+    from trust_quarters
+    left join averaged
+        on
+            trust_quarters.data_source = averaged.data_source
+            and trust_quarters.quarter = averaged.quarter
+            and trust_quarters.trust_code = averaged.trust_code
+    left join cohort_metrics on trust_quarters.cohort = cohort_metrics.cohort
+)
+
+select * from final

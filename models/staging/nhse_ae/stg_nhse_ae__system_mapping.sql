@@ -1,0 +1,25 @@
+-- A&E System Mapping: trust to ICB (code and name) and NHS England region.
+with
+
+source as (
+    select * from {{ landed_source('nhse_ae_system_mapping') }}
+),
+
+renamed as (
+    select
+        code as trust_code,
+        name as trust_name,
+        icb_code,
+        icb_name,
+        replace(region_name, ' Commissioning Region', '') as region_name,
+        _source_file as source_file,
+        _landed_at as landed_at
+    from source
+),
+
+latest as (
+    select * from renamed
+    qualify row_number() over (partition by trust_code order by landed_at desc) = 1
+)
+
+select * from latest

@@ -1,0 +1,47 @@
+-- NHS England's published NOF data rows, typed and normalised (methodology.md 9.4).
+-- Each release restates every quarter to date: the latest release wins per fact key.
+with
+
+source as (
+    select * from {{ landed_source('nhse_nof_data') }}
+),
+
+renamed as (
+    select
+        quarter,
+        {{ quarter_start_date('quarter') }} as quarter_start_date,
+        region,
+        trust_type,
+        trust_type_as_published,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        substr(metric_id, 3, 2) as metric_family,
+        metric_description,
+        reporting_date,
+        units,
+        value,
+        median_value,
+        lower_quartile,
+        upper_quartile,
+        cast(rank as integer) as published_rank,
+        _source_file as source_file,
+        _source_line as source_line,
+        _period_key as release_key,
+        {{ quarter_start_date("split_part(_period_key, '|', 2)") }} as release_quarter_start_date,
+        _landed_at as landed_at
+    from source
+),
+
+latest_release as (
+    select * from renamed
+    qualify row_number() over (
+        partition by quarter, trust_code, metric_id, units
+        order by release_quarter_start_date desc, landed_at desc
+    ) = 1
+)
+
+select * from latest_release

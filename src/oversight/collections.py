@@ -1,0 +1,635 @@
+"""The input collections the landing step knows, written as data.
+
+A :class:`Collection` says how to recognise a file (file-name regex), which physical layouts it may have
+(:class:`Layout`: header variants, or a header-less column list), which typed columns it lands
+(:class:`Field`), which columns form its key, how to name the period a file covers (a period-key rule) and
+which reference checks apply. :mod:`oversight.landing` reads every collection with the same generic code, so a
+new collection is one more entry in :data:`COLLECTIONS`.
+
+Per-file rules that need the data (a quarter taken from the Summary rows, a snapshot date, the period key)
+are small frozen dataclasses with a ``resolve(ctx)`` method; ``ctx`` is a :class:`FileContext` that lets them
+query the file's typed rows (DuckDB table ``ctx.table``, one row per data line, with ``_line`` and one column
+per field) and report a problem located by line and column.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal, NoReturn, Protocol
+
+from oversight.errors import LandingError
+
+__all__ = [
+    "COLLECTIONS",
+    "NUMBER_PATTERN",
+    "QUARTER_PATTERN",
+    "RANGE_PATTERN",
+    "Collection",
+    "CsvDialect",
+    "Field",
+    "FileContext",
+    "FileNameDateOrMax",
+    "Layout",
+    "PrefixAndFieldDate",
+    "PrefixAndFileNameDate",
+    "RegistryIds",
+    "SingleDistinctMatch",
+    "TypeAndLatestQuarter",
+    "collection_by_name",
+    "date_in_file_name",
+    "match_collection",
+    "quarter_sort_key",
+    "slug",
+    "snake",
+]
+
+Kind = Literal["text", "number", "date"]
+
+#: A NOF quarter label, e.g. ``Q2 2025/26``.
+QUARTER_PATTERN = r"Q[1-4] \d{4}/\d{2}"
+#: A likely-range string, e.g. ``1.2 to 1.89`` or ``1 to 11``.
+RANGE_PATTERN = r"-?\d+(\.\d+)? to -?\d+(\.\d+)?"
+#: Numbers accepted in numeric columns: ``2.0``, ``-3.26``, ``1e-3``, ``1,234.5`` (RE2 and Python syntax).
+NUMBER_PATTERN = r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+
+_SQL_TYPES: dict[str, str] = {"text": "VARCHAR", "number": "DOUBLE", "date": "DATE"}
+
+
+def snake(name: str) -> str:
+    """``Sub-domain`` -> ``sub_domain``; ``ICB Code`` -> ``icb_code``."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+def slug(text: str) -> str:
+    """``Mental health and community trust`` -> ``mental-health-and-community`` (a trailing "trust" dropped)."""
+    text = re.sub(r"\s+trusts?\s*$", "", text.strip(), flags=re.IGNORECASE)
+    return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
+
+
+def quarter_sort_key(quarter: str) -> tuple[int, int]:
+    """Order NOF quarters by financial year, then quarter: ``Q4 2024/25`` < ``Q1 2025/26``."""
+    match = re.fullmatch(r"Q([1-4]) (\d{4})/\d{2}", quarter)
+    if not match:
+        raise ValueError(f"not a quarter label like 'Q1 2025/26': {quarter!r}")
+    return int(match.group(2)), int(match.group(1))
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)")
+
+
+def date_in_file_name(name: str) -> date | None:
+    """The first valid ``YYYYMMDD`` or ``YYYY-MM-DD`` date in a file name, or ``None``."""
+    for match in _NAME_DATE.finditer(name):
+        try:
+            return date(int(match.group(1)), int(match.group(3)), int(match.group(4)))
+        except ValueError:
+            continue
+    return None
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Building blocks
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a collection's CSV files are written (the reader strips a UTF-8 BOM and accepts LF or CRLF)."""
+
+    delimiter: str = ","
+    quote: str = '"'
+    escape: str = '"'
+    encoding: str = "utf-8"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One typed output column.
+
+    Text values are trimmed of whitespace including U+00A0; empty strings (and the collection's
+    ``null_tokens``) become NULL before any check. ``pattern`` and ``allowed`` are checked on the trimmed,
+    published value; ``value_map`` (case-insensitive) then renames values, and ``keep_published_as`` names an
+    extra VARCHAR column that keeps the value before the rename.
+    """
+
+    name: str
+    kind: Kind = "text"
+    required: bool = False
+    pattern: str | None = None
+    pattern_description: str | None = None
+    allowed: tuple[str, ...] = ()
+    value_map: tuple[tuple[str, str], ...] = ()
+    keep_published_as: str | None = None
+    date_format: str = "%Y%m%d"
+    date_pattern: str = r"\d{8}"
+    date_description: str = "YYYYMMDD"
+
+    @property
+    def sql_type(self) -> str:
+        return _SQL_TYPES[self.kind]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One accepted physical layout.
+
+    ``columns`` are the header names in the file (for a header-less layout, the documented field names, in
+    order). Each column lands as the field ``snake(column)`` unless ``renames`` maps it to another field; a
+    column whose field is not in the collection is read (it counts for the layout) but not landed. Fields the
+    layout does not carry must be produced by one of its ``derived`` rules.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    has_header: bool = True
+    renames: tuple[tuple[str, str], ...] = ()
+    derived: tuple[Derivation, ...] = ()
+
+    def field_for(self, column: str) -> str:
+        return dict(self.renames).get(column, snake(column))
+
+    def column_for(self, field_name: str) -> str | None:
+        """The file's column that feeds ``field_name``, or ``None`` if the layout derives it."""
+        for column in self.columns:
+            if self.field_for(column) == field_name:
+                return column
+        return None
+
+
+class FileContext(Protocol):
+    """What per-file rules (derivations, period keys) may use while a file is being validated."""
+
+    @property
+    def file_name(self) -> str: ...
+
+    @property
+    def table(self) -> str:
+        """SQL name of the file's typed rows: ``_line`` plus one column per field read from the file."""
+        ...
+
+    def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]: ...
+
+    def label(self, field_name: str) -> str:
+        """The file's column name for a field (the field name itself when the layout derives it)."""
+        ...
+
+    def fail(self, line: int | None, field_names: Sequence[str], message: str) -> NoReturn:
+        """Raise a problem located at ``line`` (1-based) and the file's columns for ``field_names``."""
+        ...
+
+
+class Derivation(Protocol):
+    """A per-file constant for a field the layout does not carry."""
+
+    @property
+    def field(self) -> str: ...
+
+    def resolve(self, ctx: FileContext) -> object: ...
+
+
+class PeriodKeyRule(Protocol):
+    """Names the period a file covers; one landed Parquet per (collection, period key)."""
+
+    def resolve(self, ctx: FileContext) -> str: ...
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Per-file rules
+
+
+@dataclass(frozen=True)
+class SingleDistinctMatch:
+    """``field`` = the single distinct value of ``source`` matching ``pattern`` among rows where each
+    ``where`` column equals its value. None or several such values is a layout error."""
+
+    field: str
+    source: str
+    pattern: str
+    where: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+
+    def resolve(self, ctx: FileContext) -> object:
+        conditions = [f'regexp_full_match("{self.source}", ?)']
+        params: list[object] = [self.pattern]
+        for column, value in self.where:
+            conditions.append(f'"{column}" = ?')
+            params.append(value)
+        rows = ctx.fetchall(
+            f'SELECT "{self.source}", min(_line) FROM {ctx.table} WHERE {" AND ".join(conditions)} '
+            "GROUP BY 1 ORDER BY 2",
+            params,
+        )
+        scope = " and ".join(f"{ctx.label(c)} is '{v}'" for c, v in self.where) or "any row"
+        what = self.description or f"a value matching {self.pattern}"
+        if not rows:
+            ctx.fail(
+                1,
+                [self.source],
+                f"the file has no '{ctx.label(self.field)}' column and no row where {scope} has "
+                f"{ctx.label(self.source)} = {what}, so its {self.field} is unknown",
+            )
+        if len(rows) > 1:
+            found = ", ".join(f"'{value}' (line {line})" for value, line in rows)
+            ctx.fail(
+                rows[1][1],
+                [self.source],
+                f"the file has no '{ctx.label(self.field)}' column and rows where {scope} carry several "
+                f"{ctx.label(self.source)} values that look like {what}: {found}; expected exactly one",
+            )
+        return rows[0][0]
+
+
+@dataclass(frozen=True)
+class FileNameDateOrMax:
+    """``field`` = a date in the file name (``YYYYMMDD`` / ``YYYY-MM-DD``), else the greatest of the date
+    fields ``fallback_max_of`` over the file."""
+
+    field: str
+    fallback_max_of: tuple[str, ...]
+
+    def resolve(self, ctx: FileContext) -> object:
+        found = date_in_file_name(ctx.file_name)
+        if found is not None:
+            return found
+        union = " UNION ALL ".join(f'SELECT "{c}" AS d FROM {ctx.table}' for c in self.fallback_max_of)
+        value = ctx.fetchall(f"SELECT max(d) FROM ({union})")[0][0]
+        if value is None:
+            ctx.fail(
+                1,
+                list(self.fallback_max_of),
+                f"no date in the file name and no dates in the file to take the {self.field} from",
+            )
+        return value
+
+
+@dataclass(frozen=True)
+class TypeAndLatestQuarter:
+    """``<slug of the file's single type>|<latest quarter in the file>``, e.g.
+    ``mental-health-and-community|Q2 2025/26``."""
+
+    type_field: str = "trust_type"
+    quarter_field: str = "quarter"
+
+    def resolve(self, ctx: FileContext) -> str:
+        types = ctx.fetchall(
+            f'SELECT "{self.type_field}", min(_line) FROM {ctx.table} GROUP BY 1 ORDER BY 2 NULLS FIRST'
+        )
+        if len(types) != 1 or types[0][0] is None:
+            found = ", ".join(f"'{value}' (line {line})" for value, line in types)
+            ctx.fail(
+                types[1][1] if len(types) > 1 else types[0][1],
+                [self.type_field],
+                f"a file must hold one {self.type_field}; found {found}",
+            )
+        quarters = [q for (q,) in ctx.fetchall(f'SELECT DISTINCT "{self.quarter_field}" FROM {ctx.table}')]
+        latest = max(quarters, key=quarter_sort_key)
+        return f"{slug(types[0][0])}|{latest}"
+
+
+@dataclass(frozen=True)
+class PrefixAndFieldDate:
+    """``<prefix>|<the file's single value of a date field, ISO>``, e.g. ``etr|2024-12-31``."""
+
+    prefix: str
+    field: str
+
+    def resolve(self, ctx: FileContext) -> str:
+        values = ctx.fetchall(f'SELECT DISTINCT "{self.field}" FROM {ctx.table}')
+        if len(values) != 1 or values[0][0] is None:
+            ctx.fail(1, [self.field], f"expected one {self.field} for the file, found {values}")
+        return f"{self.prefix}|{values[0][0].isoformat()}"
+
+
+@dataclass(frozen=True)
+class PrefixAndFileNameDate:
+    """``<prefix>|<date in the file name, ISO, or default>``, e.g. ``system-mapping|undated``."""
+
+    prefix: str
+    default: str = "undated"
+
+    def resolve(self, ctx: FileContext) -> str:
+        found = date_in_file_name(ctx.file_name)
+        return f"{self.prefix}|{found.isoformat() if found else self.default}"
+
+
+@dataclass(frozen=True)
+class RegistryIds:
+    """Every non-NULL ``field`` value must be one of the ids listed in registry CSVs (blank cells ignored).
+
+    ``sources`` pairs a file name under the registry directory with the columns that hold ids.
+    """
+
+    field: str
+    sources: tuple[tuple[str, tuple[str, ...]], ...]
+
+    def describe(self) -> str:
+        return " or ".join(f"{name} ({'/'.join(cols)})" for name, cols in self.sources)
+
+    def load(self, registry_dir: Path) -> frozenset[str]:
+        ids: set[str] = set()
+        for name, columns in self.sources:
+            path = registry_dir / name
+            if not path.is_file():
+                raise LandingError(f"{path}: registry file not found (needed to check {self.field})")
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                header = [h.strip() for h in reader.fieldnames or []]
+                missing = [c for c in columns if c not in header]
+                if missing:
+                    raise LandingError(
+                        f"{path}, line 1: registry file lacks column(s) {', '.join(map(repr, missing))}"
+                    )
+                for row in reader:
+                    clean = {(k or "").strip(): (v or "") for k, v in row.items()}
+                    ids.update(v.strip() for c in columns if (v := clean.get(c, "")) and v.strip())
+        return frozenset(ids)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Collections
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One kind of input file and how it lands (see the module docstring)."""
+
+    name: str
+    description: str
+    file_pattern: str
+    layouts: tuple[Layout, ...]
+    fields: tuple[Field, ...]
+    period_key: PeriodKeyRule
+    key: tuple[str, ...] = ()
+    #: ``error``: any repeated key is an error. ``keep``: rows repeated verbatim (every landed field equal)
+    #: are kept and reported as a warning; a repeated key with different values is still an error.
+    identical_duplicates: Literal["error", "keep"] = "error"
+    reference_checks: tuple[RegistryIds, ...] = ()
+    null_tokens: tuple[str, ...] = ()
+    dialect: CsvDialect = field(default_factory=CsvDialect)
+
+    def __post_init__(self) -> None:
+        re.compile(self.file_pattern)
+        names = [f.name for f in self.fields] + [f.keep_published_as for f in self.fields if f.keep_published_as]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.name}: duplicate output column names {names}")
+        field_names = {f.name for f in self.fields}
+        for name in (*self.key, *(c.field for c in self.reference_checks)):
+            if name not in field_names:
+                raise ValueError(f"{self.name}: {name!r} is not a field")
+        if not self.layouts:
+            raise ValueError(f"{self.name}: no layouts")
+        if any(not lay.has_header for lay in self.layouts) and len(self.layouts) != 1:
+            raise ValueError(f"{self.name}: a header-less layout must be the collection's only layout")
+        seen: set[frozenset[str]] = set()
+        for lay in self.layouts:
+            normalised = frozenset(c.strip().casefold() for c in lay.columns)
+            if len(normalised) != len(lay.columns) or normalised in seen:
+                raise ValueError(f"{self.name}: layout {lay.name!r} repeats a column or another layout")
+            seen.add(normalised)
+            provided = [lay.field_for(c) for c in lay.columns if lay.field_for(c) in field_names]
+            derived = [d.field for d in lay.derived]
+            if sorted(provided + derived) != sorted(field_names):
+                raise ValueError(
+                    f"{self.name}: layout {lay.name!r} provides {sorted(provided + derived)}, "
+                    f"fields are {sorted(field_names)}"
+                )
+        for f in self.fields:
+            for pattern in (f.pattern, f.date_pattern):
+                if pattern:
+                    re.compile(pattern)
+
+    def matches(self, file_name: str) -> bool:
+        return re.fullmatch(self.file_pattern, file_name, flags=re.IGNORECASE) is not None
+
+    def output_columns(self) -> list[tuple[str, str]]:
+        """Landed data columns (name, DuckDB type) in order; lineage columns follow them."""
+        out: list[tuple[str, str]] = []
+        for f in self.fields:
+            out.append((f.name, f.sql_type))
+            if f.keep_published_as:
+                out.append((f.keep_published_as, "VARCHAR"))
+        return out
+
+    def get_field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+
+def _text(name: str, **kwargs: Any) -> Field:
+    return Field(name, "text", **kwargs)
+
+
+def _number(name: str, **kwargs: Any) -> Field:
+    return Field(name, "number", **kwargs)
+
+
+_TRUST_TYPE = Field(
+    "trust_type",
+    required=True,
+    value_map=(("Non-acute hospital trust", "Mental health and community trust"),),
+    keep_published_as="trust_type_as_published",
+)
+_QUARTER = Field("quarter", required=True, pattern=QUARTER_PATTERN, pattern_description="like 'Q1 2025/26'")
+_RANGE = {"pattern": RANGE_PATTERN, "pattern_description": "a range like '1.2 to 1.89'"}
+
+_NOF_DATA_COLUMNS = (
+    "Quarter",
+    "Region",
+    "Trust_type",
+    "Trust_subtype",
+    "Trust_code",
+    "Trust_name",
+    "Domain",
+    "Sub-domain",
+    "Metric_ID",
+    "Metric_description",
+    "Reporting_date",
+    "Units",
+    "Value",
+    "Median_value",
+    "Lower_quartile",
+    "Upper_quartile",
+    "Rank",
+)
+
+NHSE_NOF_DATA = Collection(
+    name="nhse_nof_data",
+    description="NHS Oversight Framework dashboard data file, one per trust type and release (methodology §9.2)",
+    file_pattern=r"nhs-oversight-framework-.+?-trust-data.*\.csv",
+    layouts=(
+        Layout("with_quarter", _NOF_DATA_COLUMNS),
+        Layout(
+            "q1_release_without_quarter",
+            _NOF_DATA_COLUMNS[1:],
+            derived=(
+                SingleDistinctMatch(
+                    field="quarter",
+                    source="reporting_date",
+                    pattern=QUARTER_PATTERN,
+                    where=(("domain", "Summary"),),
+                    description="a quarter like 'Q1 2025/26'",
+                ),
+            ),
+        ),
+    ),
+    fields=(
+        _QUARTER,
+        _text("region"),
+        _TRUST_TYPE,
+        _text("trust_subtype"),
+        _text("trust_code", required=True),
+        _text("trust_name"),
+        _text("domain"),
+        _text("sub_domain"),
+        _text("metric_id", required=True),
+        _text("metric_description"),
+        _text("reporting_date"),
+        _text("units"),
+        _number("value"),
+        _number("median_value"),
+        _number("lower_quartile"),
+        _number("upper_quartile"),
+        _number("rank"),
+    ),
+    key=("quarter", "trust_code", "metric_id", "units"),
+    reference_checks=(
+        RegistryIds(
+            "metric_id",
+            (("metric_registry.csv", ("metric_id", "score_id")), ("nof_summary_metrics.csv", ("metric_id",))),
+        ),
+    ),
+    period_key=TypeAndLatestQuarter(),
+)
+
+_LEAGUE_COLUMNS = (
+    "Quarter",
+    "Region",
+    "Trust_type",
+    "Trust_subtype",
+    "Trust_code",
+    "Trust_name",
+    "Average_score",
+    "Likely_range_of_average_score",
+    "Segment",
+    "Trust_in_financial_deficit",
+    "Rank",
+    "Likely_range_of_rank",
+)
+
+NHSE_NOF_LEAGUE_TABLE = Collection(
+    name="nhse_nof_league_table",
+    description="NHS Oversight Framework league table, one per trust type and quarter (methodology §9.3)",
+    file_pattern=r"nhs-oversight-framework-.+?-trust-league-table.*\.csv",
+    layouts=(
+        Layout("with_quarter", _LEAGUE_COLUMNS),
+        Layout(
+            "q1_release_reporting_date",
+            ("Reporting_date", *_LEAGUE_COLUMNS[1:]),
+            renames=(("Reporting_date", "quarter"),),
+        ),
+    ),
+    fields=(
+        _QUARTER,
+        _text("region"),
+        _TRUST_TYPE,
+        _text("trust_subtype"),
+        _text("trust_code", required=True),
+        _text("trust_name"),
+        _number("average_score"),
+        _text("likely_range_of_average_score", **_RANGE),
+        _number("segment"),
+        _text("trust_in_financial_deficit", allowed=("Yes", "No")),
+        _number("rank"),
+        _text("likely_range_of_rank", **_RANGE),
+    ),
+    key=("quarter", "trust_code"),
+    period_key=TypeAndLatestQuarter(),
+)
+
+_ETR_COLUMNS = (
+    "Organisation Code",
+    "Name",
+    "National Grouping",
+    "High Level Health Geography",
+    *(f"Address Line {i}" for i in range(1, 6)),
+    "Postcode",
+    "Open Date",
+    "Close Date",
+    *(f"Null {i}" for i in range(13, 22)),
+    "Amended Record Indicator",
+    "Null 23",
+    "GOR Code",
+    *(f"Null {i}" for i in range(25, 28)),
+)
+
+ODS_ETR = Collection(
+    name="ods_etr",
+    description="ODS etr.csv: NHS trusts, header-less, 27 quoted columns (raw_formats §9.1)",
+    file_pattern=r"etr.*\.csv",
+    layouts=(
+        Layout(
+            "ods_etr_27",
+            _ETR_COLUMNS,
+            has_header=False,
+            derived=(FileNameDateOrMax("snapshot_date", ("open_date", "close_date")),),
+        ),
+    ),
+    fields=(
+        _text("organisation_code", required=True),
+        _text("name"),
+        _text("national_grouping"),
+        _text("high_level_health_geography"),
+        _text("postcode"),
+        Field("open_date", "date"),
+        Field("close_date", "date"),
+        _text("gor_code"),
+        Field("snapshot_date", "date"),
+    ),
+    key=("organisation_code",),
+    period_key=PrefixAndFieldDate("etr", "snapshot_date"),
+)
+
+NHSE_AE_SYSTEM_MAPPING = Collection(
+    name="nhse_ae_system_mapping",
+    description="A&E 'System Mapping' sheet: organisation -> ICB -> region (raw_formats §9.2)",
+    file_pattern=r"system-mapping.*\.csv",
+    layouts=(Layout("system_mapping", ("Code", "Name", "ICB Code", "ICB Name", "Region Name")),),
+    fields=(
+        _text("code", required=True),
+        _text("name"),
+        _text("icb_code"),
+        _text("icb_name"),
+        _text("region_name"),
+    ),
+    key=("code",),
+    # The team's DERIVED copy repeats one row verbatim (NNFA7, lines 115-116): keep both, warn.
+    identical_duplicates="keep",
+    period_key=PrefixAndFileNameDate("system-mapping"),
+)
+
+#: Every collection the landing step knows, in matching order.
+COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
+
+
+def match_collection(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> Collection | None:
+    """The collection whose file-name pattern matches ``file_name`` (case-insensitive), or ``None``.
+
+    Raises ``ValueError`` if several collections claim the name (a registry bug).
+    """
+    found = [c for c in collections if c.matches(file_name)]
+    if len(found) > 1:
+        raise ValueError(f"{file_name!r} matches several collections: {[c.name for c in found]}")
+    return found[0] if found else None
+
+
+def collection_by_name(name: str) -> Collection:
+    for c in COLLECTIONS:
+        if c.name == name:
+            return c
+    raise KeyError(name)
