@@ -1,6 +1,6 @@
 {% test range_contains(model, column_name, low, high) %}
     {#- The likely range [low, high] contains the point estimate in column_name. -#}
-    select {{ column_name }}, {{ low }}, {{ high }}
+select {{ column_name }}, {{ low }}, {{ high }}
     from {{ model }}
     where
         {{ column_name }} is not null

@@ -50,11 +50,20 @@ draws as (
 
 drawn_indices as (
     select
-        draws.*,
-        hash({{ var('bootstrap_seed') }}, data_source, quarter, trust_code, replicate, draw)
-        % trusts_n.metrics_scored as score_index
+        draws.data_source,
+        draws.quarter,
+        draws.trust_code,
+        draws.replicate,
+        hash(
+            {{ var('bootstrap_seed') }}, draws.data_source, draws.quarter, draws.trust_code, draws.replicate, draws.draw
+        )
+        % trusts.metrics_scored as score_index
     from draws
-    inner join trusts as trusts_n using (data_source, quarter, trust_code)
+    inner join trusts
+        on
+            draws.data_source = trusts.data_source
+            and draws.quarter = trusts.quarter
+            and draws.trust_code = trusts.trust_code
 ),
 
 replicate_means as (
@@ -86,7 +95,11 @@ replicate_segments as (
             'trusts.financial_override'
         ) }} as adjusted_segment
     from replicate_means
-    inner join trusts using (data_source, quarter, trust_code)
+    inner join trusts
+        on
+            replicate_means.data_source = trusts.data_source
+            and replicate_means.quarter = trusts.quarter
+            and replicate_means.trust_code = trusts.trust_code
 ),
 
 replicate_ranks as (
@@ -102,10 +115,10 @@ intervals as (
         data_source,
         quarter,
         trust_code,
-        quantile_cont(average_score, {{ (1 - var('bootstrap_interval')) / 2 }}) as average_score_low,
-        quantile_cont(average_score, {{ 1 - (1 - var('bootstrap_interval')) / 2 }}) as average_score_high,
-        quantile_disc(league_rank, {{ (1 - var('bootstrap_interval')) / 2 }}) as league_rank_low,
-        quantile_disc(league_rank, {{ 1 - (1 - var('bootstrap_interval')) / 2 }}) as league_rank_high,
+        quantile_cont(average_score, (1 - {{ var('bootstrap_interval') }}) / 2) as average_score_low,
+        quantile_cont(average_score, (1 + {{ var('bootstrap_interval') }}) / 2) as average_score_high,
+        quantile_disc(league_rank, (1 - {{ var('bootstrap_interval') }}) / 2) as league_rank_low,
+        quantile_disc(league_rank, (1 + {{ var('bootstrap_interval') }}) / 2) as league_rank_high,
         count(*) as replicates
     from replicate_ranks
     group by data_source, quarter, trust_code

@@ -84,46 +84,81 @@ cqc_rated as (
 ),
 
 computed as (
-    select data_source, quarter, trust_code, metric_id, score from banded
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id,
+        score
+    from banded
     union all
-    select data_source, quarter, trust_code, metric_id, score from combined_finance
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id,
+        score
+    from combined_finance
     union all
-    select data_source, quarter, trust_code, metric_id, score from cqc_rated
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id,
+        score
+    from cqc_rated
     union all
-    select data_source, quarter, trust_code, metric_id, score from ranked where is_population_complete
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id,
+        score
+    from ranked
+    where is_population_complete
 ),
 
 all_metrics as (
     -- combined finance has no input row of its own when both components are input values
-    select data_source, quarter, trust_code, cohort, metric_id, value, value_status, reporting_date,
-        published_score, published_value_rank
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cohort,
+        metric_id,
+        value,
+        value_status,
+        reporting_date,
+        published_score,
+        published_value_rank
     from metric_values
     union all
     select
         combined_finance.data_source,
         combined_finance.quarter,
         combined_finance.trust_code,
-        any_value(metric_values.cohort),
+        any_value(metric_values.cohort) as cohort,
         combined_finance.metric_id,
-        null,
-        'derived',
-        any_value(metric_values.reporting_date),
-        null,
-        null
+        null as value,
+        'derived' as value_status,
+        any_value(metric_values.reporting_date) as reporting_date,
+        null as published_score,
+        null as published_value_rank
     from combined_finance
     inner join metric_values
         on
             combined_finance.data_source = metric_values.data_source
             and combined_finance.quarter = metric_values.quarter
             and combined_finance.trust_code = metric_values.trust_code
-    where not exists (
-        select 1 from metric_values as existing
-        where
-            existing.data_source = combined_finance.data_source
-            and existing.quarter = combined_finance.quarter
-            and existing.trust_code = combined_finance.trust_code
-            and existing.metric_id = combined_finance.metric_id
-    )
+    where
+        not exists (
+            select 1 from metric_values as existing
+            where
+                existing.data_source = combined_finance.data_source
+                and existing.quarter = combined_finance.quarter
+                and existing.trust_code = combined_finance.trust_code
+                and existing.metric_id = combined_finance.metric_id
+        )
     group by all
 ),
 

@@ -27,7 +27,11 @@ fixed_thresholds as (
 ),
 
 scope as (
-    select distinct data_source, quarter, cohort from averages
+    select distinct
+        data_source,
+        quarter,
+        cohort
+    from averages
 ),
 
 pooled_quartiles as (
@@ -67,6 +71,7 @@ inferred_intervals as (
 ),
 
 candidates as (
+    -- one row per method; union by name fills the interval columns of the quartile and fixed methods with null
     select
         scope.data_source,
         scope.quarter,
@@ -74,57 +79,40 @@ candidates as (
         'pooled_quartiles' as method,
         pooled_quartiles.cut_point_1,
         pooled_quartiles.cut_point_2,
-        pooled_quartiles.cut_point_3,
-        null::double as cut_point_1_low,
-        null::double as cut_point_1_high,
-        null::double as cut_point_2_low,
-        null::double as cut_point_2_high,
-        null::double as cut_point_3_low,
-        null::double as cut_point_3_high
+        pooled_quartiles.cut_point_3
     from scope
-    inner join pooled_quartiles on scope.data_source = pooled_quartiles.data_source and scope.quarter = pooled_quartiles.quarter
-    union all
+    inner join pooled_quartiles
+        on scope.data_source = pooled_quartiles.data_source and scope.quarter = pooled_quartiles.quarter
+    union all by name
     select
-        per_cohort_quartiles.data_source,
-        per_cohort_quartiles.quarter,
-        per_cohort_quartiles.cohort,
-        'per_cohort_quartiles',
-        per_cohort_quartiles.cut_point_1,
-        per_cohort_quartiles.cut_point_2,
-        per_cohort_quartiles.cut_point_3,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null
+        data_source,
+        quarter,
+        cohort,
+        'per_cohort_quartiles' as method,
+        cut_point_1,
+        cut_point_2,
+        cut_point_3
     from per_cohort_quartiles
-    union all
+    union all by name
     select
         scope.data_source,
         scope.quarter,
         scope.cohort,
-        'fixed',
+        'fixed' as method,
         fixed_thresholds.cut_point_1,
         fixed_thresholds.cut_point_2,
-        fixed_thresholds.cut_point_3,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null
+        fixed_thresholds.cut_point_3
     from scope
     cross join fixed_thresholds
-    union all
+    union all by name
     select
         scope.data_source,
         scope.quarter,
         scope.cohort,
-        'inferred_from_published',
-        (inferred_intervals.cut_point_1_low + inferred_intervals.cut_point_1_high) / 2,
-        (inferred_intervals.cut_point_2_low + inferred_intervals.cut_point_2_high) / 2,
-        (inferred_intervals.cut_point_3_low + inferred_intervals.cut_point_3_high) / 2,
+        'inferred_from_published' as method,
+        (inferred_intervals.cut_point_1_low + inferred_intervals.cut_point_1_high) / 2 as cut_point_1,
+        (inferred_intervals.cut_point_2_low + inferred_intervals.cut_point_2_high) / 2 as cut_point_2,
+        (inferred_intervals.cut_point_3_low + inferred_intervals.cut_point_3_high) / 2 as cut_point_3,
         inferred_intervals.cut_point_1_low,
         inferred_intervals.cut_point_1_high,
         inferred_intervals.cut_point_2_low,

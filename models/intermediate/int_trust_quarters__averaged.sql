@@ -15,11 +15,18 @@ registry as (
     where methodology_year = '{{ var("methodology_year") }}' and include_in_average
 ),
 
+registry_cohorts as (
+    select
+        metric_id,
+        unnest(string_split(cohorts, '|')) as cohort
+    from registry
+),
+
 cohort_metrics as (
     select
         cohort,
         count(distinct metric_id) as metrics_in_registry
-    from registry, unnest(string_split(registry.cohorts, '|')) as cohort_list (cohort)
+    from registry_cohorts
     group by cohort
 ),
 

@@ -37,7 +37,15 @@ changes as (
 ),
 
 unioned as (
-    select trust_code, trust_name_upper, icb_code, region_code, open_date, close_date, valid_from, 'ODS etr.csv' as source
+    select
+        trust_code,
+        trust_name_upper,
+        icb_code,
+        region_code,
+        open_date,
+        close_date,
+        valid_from,
+        'ODS etr.csv' as source
     from changes
     union all
     select
@@ -45,9 +53,9 @@ unioned as (
         trust_name_upper,
         icb_code,
         region_code,
-        cast(open_date as date),
-        cast(close_date as date),
-        coalesce(cast(open_date as date), date '1948-07-05'),
+        cast(open_date as date) as open_date,
+        cast(close_date as date) as close_date,
+        coalesce(cast(open_date as date), date '1948-07-05') as valid_from,
         source
     from supplement
 ),

@@ -18,7 +18,7 @@ icb_names as (
 
 latest_nof as (
     select * from {{ ref('int_trust_quarters__enumerated') }}
-    qualify row_number() over (partition by trust_code order by quarter_start_date desc, data_source) = 1
+    qualify row_number() over (partition by trust_code order by quarter_start_date desc, data_source asc) = 1
 ),
 
 final as (

@@ -34,34 +34,34 @@ windowed as (
         ) as segment_window_quarters,
         count(*) filter (
             where
-                past.is_low_segment
-                and past.quarter_sequence > current_quarter.quarter_sequence
-                - {{ var('persistent_segment_window_quarters') }}
+            past.is_low_segment
+            and past.quarter_sequence > current_quarter.quarter_sequence
+            - {{ var('persistent_segment_window_quarters') }}
         ) as quarters_in_segment_4_or_5,
         string_agg(past.quarter, ', ' order by past.quarter_start_date) filter (
             where
-                past.is_low_segment
-                and past.quarter_sequence > current_quarter.quarter_sequence
-                - {{ var('persistent_segment_window_quarters') }}
+            past.is_low_segment
+            and past.quarter_sequence > current_quarter.quarter_sequence
+            - {{ var('persistent_segment_window_quarters') }}
         ) as segment_rule_quarters,
         count(*) filter (
             where
-                past.is_bottom_best_rank
-                and past.quarter_sequence > current_quarter.quarter_sequence
-                - {{ var('persistent_rank_consecutive_quarters') }}
+            past.is_bottom_best_rank
+            and past.quarter_sequence > current_quarter.quarter_sequence
+            - {{ var('persistent_rank_consecutive_quarters') }}
         ) as consecutive_bottom_quarters,
         string_agg(past.quarter, ', ' order by past.quarter_start_date) filter (
             where
-                past.is_bottom_best_rank
-                and past.quarter_sequence > current_quarter.quarter_sequence
-                - {{ var('persistent_rank_consecutive_quarters') }}
+            past.is_bottom_best_rank
+            and past.quarter_sequence > current_quarter.quarter_sequence
+            - {{ var('persistent_rank_consecutive_quarters') }}
         ) as rank_rule_quarters
     from flagged as current_quarter
     inner join flagged as past
         on
             current_quarter.data_source = past.data_source
             and current_quarter.trust_code = past.trust_code
-            and past.quarter_sequence <= current_quarter.quarter_sequence
+            and current_quarter.quarter_sequence >= past.quarter_sequence
     group by all
 ),
 
@@ -82,13 +82,18 @@ final as (
         is_segment_rule_met or is_rank_rule_met as is_persistent_underperformer,
         nullif(concat_ws(
             '; ',
-            case when is_segment_rule_met then
-                'segment 4 or 5 in {{ var("persistent_segment_min_quarters") }} of the last '
-                || '{{ var("persistent_segment_window_quarters") }} quarters'
+            case
+                when is_segment_rule_met
+                    then
+                        'segment 4 or 5 in {{ var("persistent_segment_min_quarters") }} of the last '
+                        || '{{ var("persistent_segment_window_quarters") }} quarters'
             end,
-            case when is_rank_rule_met then
-                'best plausible rank in the bottom {{ (var("persistent_rank_bottom_share") * 100) | round | int }}% '
-                || 'of the cohort in {{ var("persistent_rank_consecutive_quarters") }} consecutive quarters'
+            case
+                when is_rank_rule_met
+                    then
+                        'best plausible rank in the bottom '
+                        || cast(round(100 * {{ var("persistent_rank_bottom_share") }}) as integer)
+                        || '% of the cohort in {{ var("persistent_rank_consecutive_quarters") }} consecutive quarters'
             end
         ), '') as triggered_rules,
         is_segment_rule_met,
