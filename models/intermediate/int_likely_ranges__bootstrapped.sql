@@ -54,10 +54,16 @@ drawn_indices as (
         draws.quarter,
         draws.trust_code,
         draws.replicate,
-        hash(
-            {{ var('bootstrap_seed') }}, draws.data_source, draws.quarter, draws.trust_code, draws.replicate, draws.draw
-        )
-        % trusts.metrics_scored as score_index
+        -- the top 53 bits of a string hash give a uniform draw (DuckDB's multi-argument hash combines its
+        -- arguments so that the low bits of successive draws are correlated, which shrinks the variance)
+        cast(floor(
+            (
+                hash(concat_ws(
+                    '|', {{ var('bootstrap_seed') }}, draws.data_source, draws.quarter, draws.trust_code,
+                    draws.replicate, draws.draw
+                )) >> 11
+            ) / 9007199254740992.0 * trusts.metrics_scored
+        ) as bigint) as score_index
     from draws
     inner join trusts
         on

@@ -66,7 +66,7 @@ def snake(name: str) -> str:
 
 
 def slug(text: str) -> str:
-    """``Mental health and community trust`` -> ``mental-health-and-community`` (a trailing "trust" dropped)."""
+    """``Mental health and community trust`` -> ``mental-health-and-community`` (drops a final "trust")."""
     text = re.sub(r"\s+trusts?\s*$", "", text.strip(), flags=re.IGNORECASE)
     return re.sub(r"[^0-9a-z]+", "-", text.lower()).strip("-")
 
@@ -92,7 +92,7 @@ def date_in_file_name(name: str) -> date | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Building blocks
 
 
@@ -197,7 +197,7 @@ class PeriodKeyRule(Protocol):
     def resolve(self, ctx: FileContext) -> str: ...
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Per-file rules
 
 
@@ -349,7 +349,7 @@ class RegistryIds:
         return frozenset(ids)
 
 
-# --------------------------------------------------------------------------------------------------------------
+# ----------------------------------------------------------------------------------------------------
 # Collections
 
 
@@ -373,7 +373,9 @@ class Collection:
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
-        names = [f.name for f in self.fields] + [f.keep_published_as for f in self.fields if f.keep_published_as]
+        names = [f.name for f in self.fields] + [
+            f.keep_published_as for f in self.fields if f.keep_published_as
+        ]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: duplicate output column names {names}")
         field_names = {f.name for f in self.fields}
@@ -460,7 +462,7 @@ _NOF_DATA_COLUMNS = (
 
 NHSE_NOF_DATA = Collection(
     name="nhse_nof_data",
-    description="NHS Oversight Framework dashboard data file, one per trust type and release (methodology §9.2)",
+    description="NHS Oversight Framework data file, one per trust type and release (methodology §9.2)",
     file_pattern=r"nhs-oversight-framework-.+?-trust-data.*\.csv",
     layouts=(
         Layout("with_quarter", _NOF_DATA_COLUMNS),

@@ -1,0 +1,85 @@
+"""Command line: ``oversight run | land | build``.
+
+``make run`` calls ``oversight run`` on the embedded default data (``data/``). Exit codes: 0 success,
+1 a data or build problem (the message says which file, line and column, or which dbt node), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from oversight import paths
+from oversight.errors import OversightError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="oversight", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("run", "land the data directory, build the warehouse, print the summary"),
+        ("land", "land the data directory only"),
+        ("build", "run dbt build on what is already landed"),
+    ):
+        command = sub.add_parser(name, help=help_text)
+        if name != "build":
+            command.add_argument(
+                "--data-dir",
+                type=Path,
+                help=f"input files (default: ${paths.DATA_DIR_ENV}, else the embedded data/ folder)",
+            )
+        command.add_argument(
+            "--landing-dir",
+            type=Path,
+            help=f"landing zone (default: ${paths.LANDING_DIR_ENV} or warehouse/landing)",
+        )
+        if name != "land":
+            command.add_argument(
+                "--warehouse",
+                type=Path,
+                help=f"DuckDB file (default: ${paths.DUCKDB_PATH_ENV} or warehouse/oversight.duckdb)",
+            )
+            command.add_argument(
+                "--dbt-arg",
+                action="append",
+                default=[],
+                help="extra argument passed to dbt build (repeatable)",
+            )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        if args.command == "land":
+            from oversight.landing import land
+
+            report = land(paths.resolve_data_dir(args.data_dir), paths.resolve_landing_dir(args.landing_dir))
+            print(report.summary())
+        elif args.command == "build":
+            from oversight.pipeline import build, summarise
+
+            warehouse = paths.resolve_duckdb_path(args.warehouse)
+            done = build(paths.resolve_landing_dir(args.landing_dir), warehouse, dbt_args=args.dbt_arg)
+            result = summarise(warehouse)
+            result.dbt = done
+            print(result.summary())
+        else:
+            from oversight.pipeline import run
+
+            result = run(args.data_dir, args.landing_dir, args.warehouse, dbt_args=args.dbt_arg)
+            if result.landing is not None:
+                print(result.landing.summary())
+            print(result.summary())
+    except OversightError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

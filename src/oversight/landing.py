@@ -1,0 +1,905 @@
+"""Landing step: raw NHS files -> typed Parquet with lineage, idempotent and append-only.
+
+``land(data_dir, landing_dir)`` finds every file under ``data_dir``, matches it to a collection
+(:mod:`oversight.collections`), reads it with DuckDB (every field as text), validates and types it with
+set-based SQL, and writes one Parquet per (collection, period key)::
+
+    <landing_dir>/<collection>/<safe period key>.parquet
+    <landing_dir>/<collection>/_superseded/<safe period key>__<old sha256[:12]>.parquet
+    <landing_dir>/_manifest.jsonl                     (append-only event log)
+
+Guarantees:
+
+* **All or nothing.** Every discovered file is parsed and validated before anything is written. Any problem
+  raises :class:`~oversight.errors.LandingError` naming the file, the line (header = line 1) and the column,
+  and the landing directory is left exactly as it was.
+* **Idempotent.** A file whose SHA-256 is already the current one for its (collection, period key) is not
+  rewritten and adds no manifest line.
+* **Append-only.** A different file for the same (collection, period key) replaces the current Parquet; the
+  previous one is moved to ``_superseded/``, never deleted. Each Parquet is written to a temporary name in
+  its folder and renamed into place (``os.replace``), so readers never see a half-written file.
+
+Every landed row carries the lineage columns ``_source_file``, ``_source_path`` (relative to ``data_dir``),
+``_source_sha256``, ``_source_line`` (INTEGER, the row's line in the file), ``_landed_at`` (TIMESTAMP, UTC)
+and ``_period_key``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, NoReturn
+
+import duckdb
+
+from oversight import paths
+from oversight.collections import (
+    COLLECTIONS,
+    NUMBER_PATTERN,
+    Collection,
+    Field,
+    Layout,
+    RegistryIds,
+    match_collection,
+)
+from oversight.errors import LandingError, LandingProblem
+
+__all__ = [
+    "LINEAGE_COLUMNS",
+    "MANIFEST_NAME",
+    "SUPERSEDED_DIR",
+    "LandedFile",
+    "LandingReport",
+    "land",
+    "safe_period_key",
+]
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "_manifest.jsonl"
+SUPERSEDED_DIR = "_superseded"
+#: Lineage columns appended to every landed row, with their DuckDB types.
+LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("_source_file", "VARCHAR"),
+    ("_source_path", "VARCHAR"),
+    ("_source_sha256", "VARCHAR"),
+    ("_source_line", "INTEGER"),
+    ("_landed_at", "TIMESTAMP"),
+    ("_period_key", "VARCHAR"),
+)
+#: Problems collected per file before giving up on it.
+MAX_PROBLEMS_PER_FILE = 25
+#: Characters trimmed from both ends of every value: ASCII whitespace, NBSP, figure/narrow NBSP, ZWSP, BOM.
+TRIM_CHARACTERS = " \t\r\n\v\f\u00a0\u2007\u202f\u200b\ufeff"
+
+_CHUNK = 1 << 20
+_BLANK_LINE = re.compile(rb"^\r?\n", re.MULTILINE)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Public results
+
+
+class LandedFile(NamedTuple):
+    """One input file's outcome: which collection and period it feeds, and where it came from."""
+
+    collection: str
+    period_key: str
+    source_path: str
+
+
+@dataclass
+class LandingReport:
+    """What :func:`land` did. ``source_path`` values and ``ignored`` are relative to ``data_dir``."""
+
+    landed: list[LandedFile] = field(default_factory=list)
+    replaced: list[LandedFile] = field(default_factory=list)
+    unchanged: list[LandedFile] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    #: Things worth knowing that are not errors (e.g. rows repeated verbatim in a file, kept as published).
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was written."""
+        return bool(self.landed or self.replaced)
+
+    def summary(self) -> str:
+        """A few human-readable lines: counts, then one line per file."""
+        lines = [
+            f"landing: {len(self.landed)} landed, {len(self.replaced)} replaced, "
+            f"{len(self.unchanged)} unchanged, {len(self.ignored)} ignored"
+        ]
+        for label, items in (
+            ("landed", self.landed),
+            ("replaced", self.replaced),
+            ("unchanged", self.unchanged),
+        ):
+            lines += [f"  {label:<9} {i.collection} [{i.period_key}] <- {i.source_path}" for i in items]
+        lines += [f"  ignored   {p}" for p in self.ignored]
+        lines += [f"  warning   {w}" for w in self.warnings]
+        return "\n".join(lines)
+
+
+def safe_period_key(period_key: str) -> str:
+    """File-name form of a period key: ``mental-health-and-community|Q2 2025/26`` ->
+    ``mental-health-and-community__Q2_2025-26``."""
+    text = period_key.replace("|", "__").replace("/", "-").replace(" ", "_")
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._")
+
+
+# ----------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def land(
+    data_dir: Path,
+    landing_dir: Path,
+    registry_dir: Path | None = None,
+    now: datetime | None = None,
+    *,
+    collections: Sequence[Collection] = COLLECTIONS,
+) -> LandingReport:
+    """Land every recognised file under ``data_dir`` into ``landing_dir``.
+
+    Args:
+        data_dir: searched recursively; files matching no collection are listed in ``report.ignored``.
+        landing_dir: receives one folder per collection and ``_manifest.jsonl``; created when needed.
+        registry_dir: folder with ``metric_registry.csv`` and ``nof_summary_metrics.csv`` (metric-id check);
+            defaults to ``<repo>/seeds``.
+        now: landing timestamp (``_landed_at`` and the manifest); default the current time. Naive values are
+            taken as UTC.
+        collections: the collection registry (tests may pass a subset).
+
+    Raises:
+        LandingError: any input problem (nothing is written), or a failure while writing (rolled back).
+    """
+    data_dir = Path(data_dir)
+    landing_dir = Path(landing_dir)
+    registry_dir = Path(registry_dir) if registry_dir is not None else paths.default_registry_dir()
+    landed_at = _utc_naive(now)
+    if not data_dir.is_dir():
+        raise LandingError(f"{_display(data_dir)}: data directory not found")
+
+    report = LandingReport()
+    sources: list[_Source] = []
+    landing_resolved = landing_dir.resolve()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        if path.resolve().is_relative_to(landing_resolved):
+            continue  # a landing dir inside the data dir holds our own output
+        rel = path.relative_to(data_dir).as_posix()
+        try:
+            collection = match_collection(path.name, collections)
+        except ValueError as exc:
+            raise LandingError(f"{_display(path)}: {exc}") from None
+        if collection is None:
+            report.ignored.append(rel)
+        else:
+            sources.append(_Source(path, rel, _display(path), collection))
+
+    with tempfile.TemporaryDirectory(prefix="oversight-landing-") as tmp:
+        con = duckdb.connect(str(Path(tmp) / "staging.duckdb"), config={"preserve_insertion_order": True})
+        try:
+            con.execute(f"CREATE MACRO clean_text(x) AS nullif(trim(x, {_lit(TRIM_CHARACTERS)}), '')")
+            stager = _Stager(con, registry_dir, landed_at, Path(tmp))
+            staged: list[_Staged] = []
+            problems: list[LandingProblem] = []
+            for index, source in enumerate(sources):
+                try:
+                    staged.append(stager.stage(index, source))
+                except LandingError as exc:
+                    if not exc.problems:
+                        raise
+                    problems.extend(exc.problems)
+            report.warnings.extend(stager.warnings)
+            problems.extend(_cross_file_problems(staged))
+            if problems:
+                raise LandingError(problems)
+            _write(con, staged, landing_dir, landed_at, report)
+        finally:
+            con.close()
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    return report
+
+
+# ----------------------------------------------------------------------------------------------------
+# Staging: read, validate and type one file in the scratch DuckDB database
+
+
+@dataclass
+class _Source:
+    path: Path
+    rel: str
+    display: str
+    collection: Collection
+    sha256: str = ""
+    size: int = 0
+    blank_lines: list[int] = field(default_factory=list)
+    first_line: bytes | None = None
+
+
+@dataclass
+class _Staged:
+    source: _Source
+    period_key: str
+    rows: int
+    select_sql: str
+
+
+class _FileContext:
+    """:class:`oversight.collections.FileContext` for one file being staged."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, source: _Source, labels: dict[str, str]) -> None:
+        self.con = con
+        self.source = source
+        self.labels = labels
+        self.table = ""
+
+    @property
+    def file_name(self) -> str:
+        return self.source.path.name
+
+    def fetchall(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self.con.execute(sql, list(params)).fetchall()
+
+    def label(self, field_name: str) -> str:
+        """The file's header name for a field; for a field this layout lacks, another layout's name."""
+        if field_name in self.labels:
+            return self.labels[field_name]
+        for layout in self.source.collection.layouts:
+            if (column := layout.column_for(field_name)) is not None:
+                return column
+        return field_name
+
+    def problem(self, line: int | None, field_names: Sequence[str], message: str) -> LandingProblem:
+        return LandingProblem(self.source.display, line, tuple(self.label(f) for f in field_names), message)
+
+    def fail(self, line: int | None, field_names: Sequence[str], message: str) -> NoReturn:
+        raise LandingError([self.problem(line, field_names, message)])
+
+
+class _Stager:
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, registry_dir: Path, landed_at: datetime, scratch: Path
+    ) -> None:
+        self.con = con
+        self.registry_dir = registry_dir
+        self.landed_at = landed_at
+        self.scratch = scratch
+        self.warnings: list[str] = []
+        self._registry_cache: dict[RegistryIds, frozenset[str]] = {}
+
+    def stage(self, index: int, source: _Source) -> _Staged:
+        """Validate and type one file; raise LandingError with its problems."""
+        try:
+            return self._stage(index, source)
+        except (duckdb.Error, OSError) as exc:  # unexpected: still name the file
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise LandingError(
+                [LandingProblem(source.display, None, (), f"could not be read: {first}")]
+            ) from exc
+
+    def _stage(self, index: int, source: _Source) -> _Staged:
+        _scan(source)
+        coll = source.collection
+        ctx = _FileContext(self.con, source, {})
+        if source.size == 0 or source.first_line is None:
+            ctx.fail(1, (), "the file is empty (expected a header row and data rows)")
+        layout, positions = self._choose_layout(ctx)
+        ctx.labels = {name: label for name, (_, label) in positions.items()}
+        raw, src, typed, full = (f"{t}_{index}" for t in ("raw", "src", "typed", "full"))
+        n_columns = len(layout.columns)
+
+        self._read_csv(ctx, index, raw, n_columns)
+        data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
+        if data_rows <= 0:
+            ctx.fail(1, (), "the file has no data rows")
+
+        self._build_source_table(ctx, index, raw, src, layout, positions)
+        self.con.execute(f"DROP TABLE {raw}")
+        self._check_values(ctx, src, [coll.get_field(name) for name in positions])
+
+        typed_columns = ", ".join(self._typed_expr(coll.get_field(name)) for name in positions)
+        self.con.execute(f"CREATE TABLE {typed} AS SELECT _line, {typed_columns} FROM {src}")
+        self.con.execute(f"DROP TABLE {src}")
+        ctx.table = typed
+
+        constants: dict[str, object] = {}
+        for rule in layout.derived:
+            constants[rule.field] = rule.resolve(ctx)
+        derived_sql = "".join(
+            f', CAST(? AS {coll.get_field(name).sql_type}) AS "{name}"' for name in constants
+        )
+        self.con.execute(
+            f"CREATE TABLE {full} AS SELECT *{derived_sql} FROM {typed}", list(constants.values())
+        )
+        self.con.execute(f"DROP TABLE {typed}")
+        ctx.table = full
+
+        problems = self._check_keys(ctx, full) + self._check_references(ctx, full)
+        if problems:
+            raise LandingError(problems)
+        period_key = coll.period_key.resolve(ctx)
+        if not safe_period_key(period_key):
+            ctx.fail(None, (), f"period key {period_key!r} has no usable characters for a file name")
+
+        lineage = {
+            "_source_file": _lit(source.path.name),
+            "_source_path": _lit(source.rel),
+            "_source_sha256": _lit(source.sha256),
+            "_source_line": "_line",
+            "_landed_at": f"CAST({_lit(self.landed_at.isoformat(sep=' '))} AS TIMESTAMP)",
+            "_period_key": _lit(period_key),
+        }
+        select_columns = [f'"{name}"' for name, _ in coll.output_columns()]
+        select_columns += [
+            f'CAST({lineage[name]} AS {sql_type}) AS "{name}"' for name, sql_type in LINEAGE_COLUMNS
+        ]
+        select_sql = f"SELECT {', '.join(select_columns)} FROM {full} ORDER BY _line"
+        return _Staged(source, period_key, data_rows, select_sql)
+
+    # -- layout ------------------------------------------------------------------------------
+
+    def _choose_layout(self, ctx: _FileContext) -> tuple[Layout, dict[str, tuple[int, str]]]:
+        """The layout the file follows, and for each landed field its column index and the file's label."""
+        coll = ctx.source.collection
+        field_names = {f.name for f in coll.fields}
+        if not coll.layouts[0].has_header:
+            layout = coll.layouts[0]
+            positions = {
+                layout.field_for(c): (i, c)
+                for i, c in enumerate(layout.columns)
+                if layout.field_for(c) in field_names
+            }
+            return layout, positions
+
+        assert ctx.source.first_line is not None
+        try:
+            text = ctx.source.first_line.decode(_python_encoding(coll.dialect.encoding))
+        except UnicodeDecodeError:
+            ctx.fail(1, (), f"the header is not valid {coll.dialect.encoding} text")
+        dialect = coll.dialect
+        header = next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
+        header = [h.strip(TRIM_CHARACTERS) for h in header]
+        normalised = [h.casefold() for h in header]
+        repeated = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
+        if repeated:
+            ctx.fail(1, repeated, "the header repeats column name(s)")
+
+        best: tuple[int, Layout, list[str], list[str]] | None = None
+        for layout in coll.layouts:
+            wanted = {c.casefold(): c for c in layout.columns}
+            missing = [c for k, c in wanted.items() if k not in normalised]
+            extra = [h for h, n in zip(header, normalised, strict=True) if n not in wanted]
+            if not missing and not extra:
+                by_norm = {n: i for i, n in enumerate(normalised)}
+                positions = {
+                    layout.field_for(c): (by_norm[c.casefold()], header[by_norm[c.casefold()]])
+                    for c in layout.columns
+                    if layout.field_for(c) in field_names
+                }
+                return layout, positions
+            score = len(missing) + len(extra)
+            if best is None or score < best[0]:
+                best = (score, layout, missing, extra)
+        assert best is not None
+        _, layout, missing, extra = best
+        details = []
+        if missing:
+            details.append("missing column(s) " + ", ".join(f"'{c}'" for c in missing))
+        if extra:
+            details.append("unexpected column(s) " + ", ".join(f"'{c}'" for c in extra))
+        known = "; ".join(f"{lay.name} ({len(lay.columns)} columns)" for lay in coll.layouts)
+        ctx.fail(
+            1,
+            missing + extra,
+            f"header matches no known {coll.name} layout; closest is {layout.name}: {'; '.join(details)} "
+            f"(known layouts: {known})",
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _read_csv(self, ctx: _FileContext, index: int, table: str, n_columns: int) -> None:
+        source = ctx.source
+        dialect = source.collection.dialect
+        path = source.path
+        if any(ch in str(path) for ch in "*?[]{}"):  # DuckDB would treat these as a glob
+            link = self.scratch / f"input_{index}.csv"
+            try:
+                link.symlink_to(path.resolve())
+            except OSError:
+                shutil.copyfile(path, link)
+            path = link
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(n_columns)) + "}"
+        options = ", ".join(
+            [
+                "auto_detect = false",
+                "all_varchar = true",
+                "header = false",
+                f"delim = {_lit(dialect.delimiter)}",
+                f"quote = {_lit(dialect.quote)}",
+                f"escape = {_lit(dialect.escape)}",
+                f"encoding = {_lit(dialect.encoding)}",
+                f"columns = {columns}",
+                "ignore_errors = true",
+                "store_rejects = true",
+                f"rejects_table = 'rejects_{index}'",
+                f"rejects_scan = 'rejects_scan_{index}'",
+            ]
+        )
+        try:
+            self.con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv({_lit(str(path))}, {options})")
+        except duckdb.Error as exc:
+            ctx.fail(None, (), f"cannot be read as CSV: {str(exc).splitlines()[0]}")
+        rejects = self.con.execute(
+            # DuckDB may log one MISSING COLUMNS row per absent column of a line: keep the first per line.
+            "SELECT line, arg_min(error_type, column_idx), arg_min(error_message, column_idx) "
+            f"FROM rejects_{index} GROUP BY line ORDER BY line LIMIT {MAX_PROBLEMS_PER_FILE}"
+        ).fetchall()
+        if rejects:
+            problems = []
+            for line, error_type, message in rejects:
+                found = re.search(r"Found:\s*(\d+)", message or "")
+                if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
+                    text = f"layout error: expected {n_columns} columns, found {found.group(1)}"
+                elif error_type == "INVALID ENCODING":
+                    text = f"the line is not valid {dialect.encoding} text"
+                else:
+                    text = f"malformed CSV ({str(error_type).lower()}): {message}"
+                problems.append(ctx.problem(int(line), (), text))
+            raise LandingError(problems)
+
+    def _build_source_table(
+        self,
+        ctx: _FileContext,
+        index: int,
+        raw: str,
+        src: str,
+        layout: Layout,
+        positions: dict[str, tuple[int, str]],
+    ) -> None:
+        """``src``: ``_line`` (the row's line in the file) plus one cleaned text column per landed field.
+
+        DuckDB numbers records, not lines: add the line breaks inside quoted fields of earlier records and the
+        blank lines DuckDB skipped (found while hashing the file) to get the physical line.
+        """
+        n_columns = len(layout.columns)
+        any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
+        has_embedded = self.con.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)"
+        )
+        if has_embedded.fetchone()[0]:  # type: ignore[index]
+            newlines = " + ".join(
+                f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(n_columns)
+            )
+            record_line = (
+                "_rid + 1 + coalesce(sum(_nl) OVER "
+                "(ORDER BY _rid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
+            )
+        else:
+            newlines, record_line = "0", "_rid + 1"
+        blank_term = ""
+        if ctx.source.blank_lines:
+            # k-th blank line (0-based) at physical line b sits after (b - k - 1) non-blank lines.
+            adjusted = [b - k for k, b in enumerate(ctx.source.blank_lines)]
+            self.con.execute(
+                f"CREATE TEMP TABLE blanks_{index} AS SELECT unnest(?::BIGINT[]) AS b", [adjusted]
+            )
+            blank_term = f" + (SELECT count(*) FROM blanks_{index} WHERE b <= n._n)"
+        nulls = ctx.source.collection.null_tokens
+        cleaned = []
+        for name, (position, _label) in positions.items():
+            expr = f"clean_text(c{position})"
+            if nulls:
+                expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, nulls))}) THEN NULL ELSE {expr} END"
+            cleaned.append(f'{expr} AS "{name}"')
+        self.con.execute(
+            f"""
+            CREATE TABLE {src} AS
+            WITH r AS (SELECT rowid AS _rid, *, {newlines} AS _nl FROM {raw}),
+                 n AS (SELECT *, {record_line} AS _n FROM r)
+            SELECT CAST(n._n{blank_term} AS INTEGER) AS _line, {", ".join(cleaned)}
+            FROM n WHERE _rid >= {int(layout.has_header)}
+            """
+        )
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _check_values(self, ctx: _FileContext, src: str, fields: list[Field]) -> None:
+        checks: list[tuple[Field, str, str]] = []  # (field, kind of check, SQL condition that flags a row)
+        for f in fields:
+            col = f'"{f.name}"'
+            if f.required:
+                checks.append((f, "required", f"{col} IS NULL"))
+            if f.kind == "number":
+                checks.append((f, "number", f"NOT regexp_full_match({col}, {_lit(NUMBER_PATTERN)})"))
+            elif f.kind == "date":
+                bad_date = (
+                    f"NOT regexp_full_match({col}, {_lit(f.date_pattern)}) "
+                    f"OR try_strptime({col}, {_lit(f.date_format)}) IS NULL"
+                )
+                checks.append((f, "date", bad_date))
+            if f.pattern:
+                checks.append((f, "pattern", f"NOT regexp_full_match({col}, {_lit(f.pattern)})"))
+            if f.allowed:
+                checks.append((f, "allowed", f"{col} NOT IN ({', '.join(map(_lit, f.allowed))})"))
+        if not checks:
+            return
+        union = " UNION ALL ".join(
+            f'SELECT _line, {i} AS check_no, "{f.name}" AS value FROM {src} WHERE '
+            + (cond if kind == "required" else f'"{f.name}" IS NOT NULL AND ({cond})')
+            for i, (f, kind, cond) in enumerate(checks)
+        )
+        rows = self.con.execute(
+            f"SELECT * FROM ({union}) ORDER BY _line, check_no LIMIT {MAX_PROBLEMS_PER_FILE}"
+        ).fetchall()
+        if not rows:
+            return
+        problems = []
+        for line, check_no, value in rows:
+            f, kind, _ = checks[check_no]
+            shown = _quote_value(value)
+            message = {
+                "required": "a value is required but the cell is empty",
+                "number": f"{shown} is not a number",
+                "date": f"{shown} is not a date ({f.date_description})",
+                "pattern": f"{shown} is not {f.pattern_description or 'matching ' + str(f.pattern)}",
+                "allowed": f"{shown} is not one of {', '.join(map(_quote_value, f.allowed))}",
+            }[kind]
+            problems.append(ctx.problem(line, [f.name], message))
+        raise LandingError(problems)
+
+    @staticmethod
+    def _typed_expr(f: Field) -> str:
+        col = f'"{f.name}"'
+        if f.kind == "number":
+            expr = f"CAST(replace({col}, ',', '') AS DOUBLE)"
+        elif f.kind == "date":
+            expr = f"CAST(strptime({col}, {_lit(f.date_format)}) AS DATE)"
+        elif f.value_map:
+            whens = " ".join(f"WHEN lower({col}) = lower({_lit(a)}) THEN {_lit(b)}" for a, b in f.value_map)
+            expr = f"CASE {whens} ELSE {col} END"
+        else:
+            expr = col
+        out = f'{expr} AS "{f.name}"'
+        if f.keep_published_as:
+            out += f', {col} AS "{f.keep_published_as}"'
+        return out
+
+    def _check_keys(self, ctx: _FileContext, table: str) -> list[LandingProblem]:
+        coll = ctx.source.collection
+        if not coll.key:
+            return []
+        keys = ", ".join(f'"{k}"' for k in coll.key)
+        everything = ", ".join(f'"{name}"' for name, _ in coll.output_columns())
+        rows = self.con.execute(
+            f"SELECT {keys}, list(_line ORDER BY _line) AS lines, "
+            f"count(DISTINCT struct_pack({everything})) AS variants "
+            f"FROM {table} GROUP BY {keys} HAVING count(*) > 1 ORDER BY lines[1] "
+            f"LIMIT {MAX_PROBLEMS_PER_FILE}"
+        ).fetchall()
+        problems = []
+        for row in rows:
+            values, lines, variants = row[: len(coll.key)], row[-2], row[-1]
+            described = ", ".join(
+                f"{ctx.label(k)}={_quote_value(v)}" for k, v in zip(coll.key, values, strict=True)
+            )
+            others = ", ".join(str(n) for n in lines if n != lines[1])
+            if coll.identical_duplicates == "keep" and variants == 1:
+                self.warnings.append(
+                    f"{ctx.source.display}, lines {', '.join(map(str, lines))}: the same row is repeated "
+                    f"verbatim ({described}); kept as published"
+                )
+                continue
+            problems.append(
+                ctx.problem(lines[1], coll.key, f"duplicate key ({described}): also on line {others}")
+            )
+        return problems
+
+    def _check_references(self, ctx: _FileContext, table: str) -> list[LandingProblem]:
+        problems = []
+        for check in ctx.source.collection.reference_checks:
+            if check not in self._registry_cache:
+                self._registry_cache[check] = check.load(self.registry_dir)
+            ids = sorted(self._registry_cache[check])
+            rows = self.con.execute(
+                f'SELECT "{check.field}", min(_line), count(*) FROM {table} '
+                f'WHERE "{check.field}" IS NOT NULL AND NOT list_contains(?::VARCHAR[], "{check.field}") '
+                f"GROUP BY 1 ORDER BY 2 LIMIT {MAX_PROBLEMS_PER_FILE}",
+                [ids],
+            ).fetchall()
+            for value, line, count in rows:
+                problems.append(
+                    ctx.problem(
+                        line,
+                        [check.field],
+                        f"unknown {check.field} {_quote_value(value)} ({count} row(s)); not in "
+                        f"{check.describe()} under {self.registry_dir}",
+                    )
+                )
+        return problems
+
+
+def _cross_file_problems(staged: list[_Staged]) -> list[LandingProblem]:
+    """Two different files for the same (collection, period key), or two keys sharing a file name."""
+    problems = []
+    by_key: dict[tuple[str, str], _Staged] = {}
+    by_safe: dict[tuple[str, str], _Staged] = {}
+    for item in staged:
+        coll = item.source.collection.name
+        first = by_key.setdefault((coll, item.period_key), item)
+        if first is not item and first.source.sha256 != item.source.sha256:
+            problems.append(
+                LandingProblem(
+                    item.source.display,
+                    None,
+                    (),
+                    f"holds the same {coll} period '{item.period_key}' as {first.source.display} "
+                    f"but the files differ (sha256 {item.source.sha256[:12]} vs "
+                    f"{first.source.sha256[:12]}); keep only one",
+                )
+            )
+        clash = by_safe.setdefault((coll, safe_period_key(item.period_key)), item)
+        if clash.period_key != item.period_key:
+            problems.append(
+                LandingProblem(
+                    item.source.display,
+                    None,
+                    (),
+                    f"period key '{item.period_key}' and '{clash.period_key}' ({clash.source.display}) "
+                    f"map to the same file name {safe_period_key(item.period_key)}.parquet",
+                )
+            )
+    return problems
+
+
+# ----------------------------------------------------------------------------------------------------
+# Writing
+
+
+@dataclass
+class _Action:
+    staged: _Staged
+    kind: Literal["landed", "replaced"]
+    target: Path
+    old_sha256: str | None = None
+    tmp: Path | None = None
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    staged: list[_Staged],
+    landing_dir: Path,
+    landed_at: datetime,
+    report: LandingReport,
+) -> None:
+    if not staged:
+        return
+    created: list[Path] = []
+    if not landing_dir.exists():
+        _mkdir(landing_dir, created)
+    with _exclusive_lock(landing_dir):
+        actions: list[_Action] = []
+        seen: set[tuple[str, str]] = set()
+        for item in staged:
+            coll = item.source.collection.name
+            outcome = LandedFile(coll, item.period_key, item.source.rel)
+            if (coll, item.period_key) in seen:  # an identical copy of a file already planned
+                report.unchanged.append(outcome)
+                continue
+            seen.add((coll, item.period_key))
+            target = landing_dir / coll / f"{safe_period_key(item.period_key)}.parquet"
+            current = _current_parquet(con, target)
+            if current is None:
+                actions.append(_Action(item, "landed", target))
+            elif current[1] != item.period_key:
+                _rollback(actions, created)
+                raise LandingError(
+                    f"{_display(target)}: holds period '{current[1]}', not '{item.period_key}' "
+                    f"(two period keys share a file name); nothing was landed"
+                )
+            elif current[0] == item.source.sha256:
+                report.unchanged.append(outcome)
+            else:
+                actions.append(_Action(item, "replaced", target, old_sha256=current[0]))
+
+        try:
+            for action in actions:
+                folder = action.target.parent
+                if not folder.exists():
+                    _mkdir(folder, created)
+                action.tmp = folder / f".{action.target.stem}.{uuid.uuid4().hex}.partial"
+                con.execute(
+                    f"COPY ({action.staged.select_sql}) TO {_lit(str(action.tmp))} "
+                    "(FORMAT parquet, COMPRESSION zstd)"
+                )
+        except (OSError, duckdb.Error) as exc:
+            _rollback(actions, created)
+            raise LandingError(f"{_display(landing_dir)}: writing failed, nothing was landed: {exc}") from exc
+
+        if not actions:
+            return
+        with (landing_dir / MANIFEST_NAME).open("a", encoding="utf-8") as manifest:
+            for action in actions:
+                superseded = _commit(action)
+                item = action.staged
+                event = {
+                    "event": action.kind,
+                    "collection": item.source.collection.name,
+                    "period_key": item.period_key,
+                    "source_path": item.source.rel,
+                    "sha256": item.source.sha256,
+                    "rows": item.rows,
+                    "parquet": action.target.relative_to(landing_dir).as_posix(),
+                    "landed_at": landed_at.isoformat(timespec="microseconds") + "Z",
+                    "replaces_sha256": action.old_sha256,
+                    "superseded_parquet": superseded.relative_to(landing_dir).as_posix()
+                    if superseded
+                    else None,
+                }
+                manifest.write(json.dumps(event, ensure_ascii=False) + "\n")
+                manifest.flush()
+                os.fsync(manifest.fileno())
+                outcome = LandedFile(event["collection"], item.period_key, item.source.rel)
+                (report.landed if action.kind == "landed" else report.replaced).append(outcome)
+                log.info(
+                    "%s %s [%s] <- %s (%d rows)", action.kind, outcome[0], outcome[1], outcome[2], item.rows
+                )
+
+
+def _commit(action: _Action) -> Path | None:
+    """Swap the new Parquet into place; a replaced one is kept under ``_superseded/``."""
+    assert action.tmp is not None
+    superseded = None
+    if action.kind == "replaced":
+        assert action.old_sha256 is not None
+        folder = action.target.parent / SUPERSEDED_DIR
+        folder.mkdir(exist_ok=True)
+        stem = f"{action.target.stem}__{action.old_sha256[:12]}"
+        superseded = folder / f"{stem}.parquet"
+        n = 2
+        while superseded.exists():
+            superseded = folder / f"{stem}__{n}.parquet"
+            n += 1
+        try:
+            os.link(action.target, superseded)  # keeps the current file readable until the swap below
+        except OSError:
+            os.replace(action.target, superseded)
+    os.replace(action.tmp, action.target)
+    return superseded
+
+
+def _current_parquet(con: duckdb.DuckDBPyConnection, target: Path) -> tuple[str, str] | None:
+    """(source sha256, period key) of an already landed Parquet, or ``None``."""
+    if not target.exists():
+        return None
+    try:
+        row = con.execute(
+            f"SELECT _source_sha256, _period_key FROM read_parquet({_lit(str(target))}) LIMIT 1"
+        ).fetchone()
+    except duckdb.Error as exc:
+        raise LandingError(f"{_display(target)}: existing landed file cannot be read: {exc}") from exc
+    if row is None:
+        raise LandingError(f"{_display(target)}: existing landed file has no rows")
+    return str(row[0]), str(row[1])
+
+
+def _rollback(actions: list[_Action], created: list[Path]) -> None:
+    for action in actions:
+        if action.tmp is not None:
+            with contextlib.suppress(OSError):
+                action.tmp.unlink()
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _mkdir(folder: Path, created: list[Path]) -> None:
+    missing = [p for p in (folder, *folder.parents) if not p.exists()]
+    folder.mkdir(parents=True, exist_ok=True)
+    created.extend(reversed(missing))
+
+
+@contextlib.contextmanager
+def _exclusive_lock(folder: Path) -> Iterator[None]:
+    """Serialise concurrent ``land`` calls on one landing directory (POSIX; no-op elsewhere)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _scan(source: _Source) -> None:
+    """SHA-256, size, blank lines (which DuckDB skips) and the first non-blank line, in one streaming pass."""
+    digest = hashlib.sha256()
+    size = 0
+    line_no = 1  # physical line number at the start of the pending region
+    carry = b""
+    blanks: list[int] = []
+    first: bytes | None = None
+    with source.path.open("rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            buffer = carry + chunk
+            cut = buffer.rfind(b"\n")
+            if cut < 0:
+                carry = buffer
+                continue
+            region, carry = buffer[: cut + 1], buffer[cut + 1 :]
+            position, newlines = 0, 0
+            for match in _BLANK_LINE.finditer(region):  # one iteration per blank line, not per row
+                newlines += region.count(b"\n", position, match.start())
+                position = match.start()
+                blanks.append(line_no + newlines)
+            if first is None and (content := region.lstrip(b"\r\n")):
+                first = content.split(b"\n", 1)[0].rstrip(b"\r")
+            line_no += region.count(b"\n")
+    if first is None and carry.strip(b"\r\n"):
+        first = carry.rstrip(b"\r")
+    if first is not None and first.startswith(b"\xef\xbb\xbf") and not first[3:].strip():
+        first = None  # a BOM and nothing else
+    source.sha256, source.size, source.blank_lines, source.first_line = (
+        digest.hexdigest(),
+        size,
+        blanks,
+        first,
+    )
+
+
+def _utc_naive(now: datetime | None) -> datetime:
+    if now is None:
+        now = datetime.now(UTC)
+    elif now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    return now.astimezone(UTC).replace(tzinfo=None)
+
+
+def _display(path: Path) -> str:
+    """A path as shown in messages: relative to the current directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _lit(text: str) -> str:
+    """SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _quote_value(value: object) -> str:
+    if isinstance(value, date | datetime):
+        value = value.isoformat()
+    text = str(value) if value is not None else "NULL"
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return "'" + text + "'"
+
+
+def _python_encoding(name: str) -> str:
+    return "utf-8-sig" if name.replace("_", "-").lower() in ("utf-8", "utf8") else name

@@ -1,0 +1,205 @@
+"""The main job: land the raw files, build the warehouse with dbt, summarise what came out.
+
+The build never touches the last good warehouse until it has passed: dbt builds into a scratch copy of the
+DuckDB file next to it, and only a fully successful ``dbt build`` (models, data tests, unit tests and the
+reconciliation gate) replaces the warehouse, with an atomic rename. A second run started while one is going
+waits for the first (an exclusive lock on the warehouse folder).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from oversight import paths
+from oversight.errors import OversightError
+from oversight.landing import LandingReport, land
+
+__all__ = ["BuildError", "ReconciliationRow", "RunResult", "build", "run", "summarise"]
+
+
+class BuildError(OversightError):
+    """``dbt build`` failed; the previous warehouse is untouched."""
+
+
+@dataclass(frozen=True)
+class ReconciliationRow:
+    data_source: str
+    check_name: str
+    compared: int
+    matched: int
+    match_rate: float
+    min_match_rate: float
+    meets_threshold: bool
+
+
+@dataclass
+class RunResult:
+    """What one run produced."""
+
+    warehouse: Path
+    landing: LandingReport | None = None
+    dbt: str = ""
+    cohorts: dict[str, int] = field(default_factory=dict)
+    quarters: list[str] = field(default_factory=list)
+    data_sources: list[str] = field(default_factory=list)
+    reconciliation: list[ReconciliationRow] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"warehouse: {self.warehouse}"]
+        if self.dbt:
+            lines.append(f"dbt build: {self.dbt}")
+        lines.append("data sources: " + (", ".join(self.data_sources) or "none"))
+        lines.append("quarters: " + (", ".join(self.quarters) or "none"))
+        lines.append(
+            "cohorts: " + (", ".join(f"{c} ({n} trusts)" for c, n in self.cohorts.items()) or "none")
+        )
+        if self.reconciliation:
+            lines.append("reconciliation with NHS England's published figures (all quarters):")
+            lines.append(f"  {'check':<30} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
+            for row in self.reconciliation:
+                flag = "" if row.meets_threshold else "  BELOW THRESHOLD"
+                lines.append(
+                    f"  {row.check_name:<30} {row.compared:>8} {row.matched:>8} {row.match_rate:>8.1%}"
+                    f" {row.min_match_rate:>9.0%}{flag}"
+                )
+        return "\n".join(lines)
+
+
+@contextlib.contextmanager
+def _warehouse_lock(folder: Path) -> Iterator[None]:
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def build(
+    landing_dir: Path,
+    duckdb_path: Path,
+    dbt_args: Sequence[str] = (),
+    dbt_vars: dict[str, object] | None = None,
+) -> str:
+    """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
+
+    dbt runs in a child process so that its DuckDB connection is closed (and checkpointed) before the swap.
+    Returns dbt's closing line (``Done. PASS=... ERROR=...``).
+    """
+    root = paths.repo_root()
+    duckdb_path = duckdb_path.resolve()
+    duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = duckdb_path.with_name(duckdb_path.name + ".building")
+    for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if duckdb_path.exists():
+        shutil.copy2(duckdb_path, scratch)
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [
+        str(dbt) if dbt.exists() else "dbt",
+        "build",
+        "--project-dir",
+        str(root),
+        "--profiles-dir",
+        str(root),
+    ]
+    command += list(dbt_args)
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    env = dict(os.environ)
+    env[paths.DUCKDB_PATH_ENV] = str(scratch)
+    env[paths.LANDING_DIR_ENV] = str(landing_dir.resolve())
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    output = _strip_ansi(completed.stdout + completed.stderr)
+    if completed.returncode != 0:
+        scratch.unlink(missing_ok=True)
+        raise BuildError(_describe_failure(output) + f"\nthe warehouse {duckdb_path} was left as it was")
+    os.replace(scratch, duckdb_path)
+    done = [line for line in output.splitlines() if "Done. PASS=" in line]
+    return done[-1].split("  ", 1)[-1].strip() if done else "dbt build passed"
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _describe_failure(output: str) -> str:
+    """The part of dbt's log a reader needs: the failing nodes and their messages."""
+    lines = output.splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if "Completed with" in line or "Encountered an error" in line),
+        None,
+    )
+    tail = lines[start:] if start is not None else lines[-60:]
+    return "dbt build failed:\n" + "\n".join("  " + line.strip() for line in tail if line.strip())
+
+
+def summarise(duckdb_path: Path) -> RunResult:
+    """Read the figures the run prints from the built marts."""
+    result = RunResult(warehouse=duckdb_path)
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        result.data_sources = [
+            r[0]
+            for r in con.execute(
+                "select distinct data_source from marts.rpt_league_table order by 1"
+            ).fetchall()
+        ]
+        result.quarters = [
+            r[0]
+            for r in con.execute(
+                "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
+            ).fetchall()
+        ]
+        result.cohorts = dict(
+            con.execute(
+                "select cohort, count(distinct trust_code) from marts.rpt_league_table"
+                " group by cohort order by cohort"
+            ).fetchall()
+        )
+        result.reconciliation = [
+            ReconciliationRow(*row)
+            for row in con.execute(
+                """
+                select data_source, check_name, compared, matched, match_rate, min_match_rate, meets_threshold
+                from marts.rpt_reconciliation
+                where quarter = 'All quarters'
+                order by data_source, check_name
+                """
+            ).fetchall()
+        ]
+    return result
+
+
+def run(
+    data_dir: Path | None = None,
+    landing_dir: Path | None = None,
+    duckdb_path: Path | None = None,
+    dbt_args: Sequence[str] = (),
+    dbt_vars: dict[str, object] | None = None,
+) -> RunResult:
+    """Land every file under the data directory, build the warehouse, return the run's summary."""
+    data_dir = paths.resolve_data_dir(data_dir)
+    landing_dir = paths.resolve_landing_dir(landing_dir)
+    duckdb_path = paths.resolve_duckdb_path(duckdb_path)
+    with _warehouse_lock(duckdb_path.parent):
+        report = land(data_dir, landing_dir)
+        done = build(landing_dir, duckdb_path, dbt_args=dbt_args, dbt_vars=dbt_vars)
+    result = summarise(duckdb_path)
+    result.landing = report
+    result.dbt = done
+    return result
