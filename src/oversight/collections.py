@@ -340,9 +340,7 @@ class RegistryIds:
                 header = [h.strip() for h in reader.fieldnames or []]
                 missing = [c for c in columns if c not in header]
                 if missing:
-                    raise LandingError(
-                        f"{path}, line 1: registry file lacks column(s) {', '.join(map(repr, missing))}"
-                    )
+                    raise LandingError(f"{path}, line 1: registry file lacks column(s) {', '.join(map(repr, missing))}")
                 for row in reader:
                     clean = {(k or "").strip(): (v or "") for k, v in row.items()}
                     ids.update(v.strip() for c in columns if (v := clean.get(c, "")) and v.strip())
@@ -373,9 +371,7 @@ class Collection:
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
-        names = [f.name for f in self.fields] + [
-            f.keep_published_as for f in self.fields if f.keep_published_as
-        ]
+        names = [f.name for f in self.fields] + [f.keep_published_as for f in self.fields if f.keep_published_as]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: duplicate output column names {names}")
         field_names = {f.name for f in self.fields}

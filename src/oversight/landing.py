@@ -272,9 +272,7 @@ class _FileContext:
 
 
 class _Stager:
-    def __init__(
-        self, con: duckdb.DuckDBPyConnection, registry_dir: Path, landed_at: datetime, scratch: Path
-    ) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, registry_dir: Path, landed_at: datetime, scratch: Path) -> None:
         self.con = con
         self.registry_dir = registry_dir
         self.landed_at = landed_at
@@ -288,9 +286,7 @@ class _Stager:
             return self._stage(index, source)
         except (duckdb.Error, OSError) as exc:  # unexpected: still name the file
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise LandingError(
-                [LandingProblem(source.display, None, (), f"could not be read: {first}")]
-            ) from exc
+            raise LandingError([LandingProblem(source.display, None, (), f"could not be read: {first}")]) from exc
 
     def _stage(self, index: int, source: _Source) -> _Staged:
         _scan(source)
@@ -320,12 +316,8 @@ class _Stager:
         constants: dict[str, object] = {}
         for rule in layout.derived:
             constants[rule.field] = rule.resolve(ctx)
-        derived_sql = "".join(
-            f', CAST(? AS {coll.get_field(name).sql_type}) AS "{name}"' for name in constants
-        )
-        self.con.execute(
-            f"CREATE TABLE {full} AS SELECT *{derived_sql} FROM {typed}", list(constants.values())
-        )
+        derived_sql = "".join(f', CAST(? AS {coll.get_field(name).sql_type}) AS "{name}"' for name in constants)
+        self.con.execute(f"CREATE TABLE {full} AS SELECT *{derived_sql} FROM {typed}", list(constants.values()))
         self.con.execute(f"DROP TABLE {typed}")
         ctx.table = full
 
@@ -345,9 +337,7 @@ class _Stager:
             "_period_key": _lit(period_key),
         }
         select_columns = [f'"{name}"' for name, _ in coll.output_columns()]
-        select_columns += [
-            f'CAST({lineage[name]} AS {sql_type}) AS "{name}"' for name, sql_type in LINEAGE_COLUMNS
-        ]
+        select_columns += [f'CAST({lineage[name]} AS {sql_type}) AS "{name}"' for name, sql_type in LINEAGE_COLUMNS]
         select_sql = f"SELECT {', '.join(select_columns)} FROM {full} ORDER BY _line"
         return _Staged(source, period_key, data_rows, select_sql)
 
@@ -360,9 +350,7 @@ class _Stager:
         if not coll.layouts[0].has_header:
             layout = coll.layouts[0]
             positions = {
-                layout.field_for(c): (i, c)
-                for i, c in enumerate(layout.columns)
-                if layout.field_for(c) in field_names
+                layout.field_for(c): (i, c) for i, c in enumerate(layout.columns) if layout.field_for(c) in field_names
             }
             return layout, positions
 
@@ -478,16 +466,13 @@ class _Stager:
         """
         n_columns = len(layout.columns)
         any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
-        has_embedded = self.con.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)"
-        )
+        has_embedded = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
         if has_embedded.fetchone()[0]:  # type: ignore[index]
             newlines = " + ".join(
                 f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(n_columns)
             )
             record_line = (
-                "_rid + 1 + coalesce(sum(_nl) OVER "
-                "(ORDER BY _rid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
+                "_rid + 1 + coalesce(sum(_nl) OVER (ORDER BY _rid ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)"
             )
         else:
             newlines, record_line = "0", "_rid + 1"
@@ -495,9 +480,7 @@ class _Stager:
         if ctx.source.blank_lines:
             # k-th blank line (0-based) at physical line b sits after (b - k - 1) non-blank lines.
             adjusted = [b - k for k, b in enumerate(ctx.source.blank_lines)]
-            self.con.execute(
-                f"CREATE TEMP TABLE blanks_{index} AS SELECT unnest(?::BIGINT[]) AS b", [adjusted]
-            )
+            self.con.execute(f"CREATE TEMP TABLE blanks_{index} AS SELECT unnest(?::BIGINT[]) AS b", [adjusted])
             blank_term = f" + (SELECT count(*) FROM blanks_{index} WHERE b <= n._n)"
         nulls = ctx.source.collection.null_tokens
         cleaned = []
@@ -594,9 +577,7 @@ class _Stager:
         problems = []
         for row in rows:
             values, lines, variants = row[: len(coll.key)], row[-2], row[-1]
-            described = ", ".join(
-                f"{ctx.label(k)}={_quote_value(v)}" for k, v in zip(coll.key, values, strict=True)
-            )
+            described = ", ".join(f"{ctx.label(k)}={_quote_value(v)}" for k, v in zip(coll.key, values, strict=True))
             others = ", ".join(str(n) for n in lines if n != lines[1])
             if coll.identical_duplicates == "keep" and variants == 1:
                 self.warnings.append(
@@ -604,9 +585,7 @@ class _Stager:
                     f"verbatim ({described}); kept as published"
                 )
                 continue
-            problems.append(
-                ctx.problem(lines[1], coll.key, f"duplicate key ({described}): also on line {others}")
-            )
+            problems.append(ctx.problem(lines[1], coll.key, f"duplicate key ({described}): also on line {others}"))
         return problems
 
     def _check_references(self, ctx: _FileContext, table: str) -> list[LandingProblem]:
@@ -723,8 +702,7 @@ def _write(
                     _mkdir(folder, created)
                 action.tmp = folder / f".{action.target.stem}.{uuid.uuid4().hex}.partial"
                 con.execute(
-                    f"COPY ({action.staged.select_sql}) TO {_lit(str(action.tmp))} "
-                    "(FORMAT parquet, COMPRESSION zstd)"
+                    f"COPY ({action.staged.select_sql}) TO {_lit(str(action.tmp))} (FORMAT parquet, COMPRESSION zstd)"
                 )
         except (OSError, duckdb.Error) as exc:
             _rollback(actions, created)
@@ -746,18 +724,14 @@ def _write(
                     "parquet": action.target.relative_to(landing_dir).as_posix(),
                     "landed_at": landed_at.isoformat(timespec="microseconds") + "Z",
                     "replaces_sha256": action.old_sha256,
-                    "superseded_parquet": superseded.relative_to(landing_dir).as_posix()
-                    if superseded
-                    else None,
+                    "superseded_parquet": superseded.relative_to(landing_dir).as_posix() if superseded else None,
                 }
                 manifest.write(json.dumps(event, ensure_ascii=False) + "\n")
                 manifest.flush()
                 os.fsync(manifest.fileno())
                 outcome = LandedFile(event["collection"], item.period_key, item.source.rel)
                 (report.landed if action.kind == "landed" else report.replaced).append(outcome)
-                log.info(
-                    "%s %s [%s] <- %s (%d rows)", action.kind, outcome[0], outcome[1], outcome[2], item.rows
-                )
+                log.info("%s %s [%s] <- %s (%d rows)", action.kind, outcome[0], outcome[1], outcome[2], item.rows)
 
 
 def _commit(action: _Action) -> Path | None:

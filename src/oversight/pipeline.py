@@ -62,9 +62,7 @@ class RunResult:
             lines.append(f"dbt build: {self.dbt}")
         lines.append("data sources: " + (", ".join(self.data_sources) or "none"))
         lines.append("quarters: " + (", ".join(self.quarters) or "none"))
-        lines.append(
-            "cohorts: " + (", ".join(f"{c} ({n} trusts)" for c, n in self.cohorts.items()) or "none")
-        )
+        lines.append("cohorts: " + (", ".join(f"{c} ({n} trusts)" for c, n in self.cohorts.items()) or "none"))
         if self.reconciliation:
             lines.append("reconciliation with NHS England's published figures (all quarters):")
             lines.append(f"  {'check':<30} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
@@ -154,10 +152,7 @@ def summarise(duckdb_path: Path) -> RunResult:
     result = RunResult(warehouse=duckdb_path)
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         result.data_sources = [
-            r[0]
-            for r in con.execute(
-                "select distinct data_source from marts.rpt_league_table order by 1"
-            ).fetchall()
+            r[0] for r in con.execute("select distinct data_source from marts.rpt_league_table order by 1").fetchall()
         ]
         result.quarters = [
             r[0]
@@ -167,8 +162,7 @@ def summarise(duckdb_path: Path) -> RunResult:
         ]
         result.cohorts = dict(
             con.execute(
-                "select cohort, count(distinct trust_code) from marts.rpt_league_table"
-                " group by cohort order by cohort"
+                "select cohort, count(distinct trust_code) from marts.rpt_league_table group by cohort order by cohort"
             ).fetchall()
         )
         result.reconciliation = [

@@ -28,21 +28,15 @@ REAL_MAPPING = DATA / "reference" / "System-Mapping.csv"
 FIXTURES = Path(__file__).parent / "fixtures"
 Q1_DATA_FIXTURE = FIXTURES / "nof_q1_release" / "nhs-oversight-framework-non-acute-hospital-trust-data.csv"
 LEAGUE_Q4_FIXTURE = (
-    FIXTURES
-    / "league_table"
-    / "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
+    FIXTURES / "league_table" / "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
 )
-LEAGUE_Q1_FIXTURE = (
-    FIXTURES / "league_table" / "nhs-oversight-framework-non-acute-hospital-trust-league-table.csv"
-)
+LEAGUE_Q1_FIXTURE = FIXTURES / "league_table" / "nhs-oversight-framework-non-acute-hospital-trust-league-table.csv"
 
 NOW = datetime(2025, 11, 20, 9, 30, 15, tzinfo=UTC)
 MHC_Q2 = "mental-health-and-community|Q2 2025/26"
 NOF_PARQUET = Path("nhse_nof_data") / "mental-health-and-community__Q2_2025-26.parquet"
 NBSP = "\u00a0"
-SNAPSHOT = date(
-    2024, 12, 31
-)  # etr.csv has no date in its name: greatest open/close date (RAP closed 20241231)
+SNAPSHOT = date(2024, 12, 31)  # etr.csv has no date in its name: greatest open/close date (RAP closed 20241231)
 
 VALUE_SCORE_PAIRS = [
     ("OF0005", "OF1005"),
@@ -119,15 +113,11 @@ def real_nof() -> tuple[list[str], list[list[str]]]:
     return list(header), [list(r) for r in rows]
 
 
-def write_csv(
-    path: Path, header: list[str] | None, rows: list[list[str]], *, quote_all: bool = False
-) -> Path:
+def write_csv(path: Path, header: list[str] | None, rows: list[list[str]], *, quote_all: bool = False) -> Path:
     """Write like NHS England does: UTF-8 BOM (when there is a header), CRLF, minimal quoting."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.StringIO()
-    writer = csv.writer(
-        buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
-    )
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
     if header is not None:
         writer.writerow(header)
     writer.writerows(rows)
@@ -203,14 +193,13 @@ def test_real_files_land_with_expected_counts(landed_real: tuple[Path, LandingRe
     assert not report.replaced and not report.unchanged and not report.ignored
     nof = landing / NOF_PARQUET
     rows = query(
-        "SELECT count(*), count(DISTINCT trust_code), list(DISTINCT quarter ORDER BY quarter) "
-        "FROM read_parquet(?)",
+        "SELECT count(*), count(DISTINCT trust_code), list(DISTINCT quarter ORDER BY quarter) FROM read_parquet(?)",
         [str(nof)],
     )
     assert rows == [(4502, 61, ["Q1 2025/26", "Q2 2025/26"])]
-    assert query(
-        "SELECT count(*) FROM read_parquet(?)", [str(landing / "ods_etr" / "etr__2024-12-31.parquet")]
-    ) == [(210,)]
+    assert query("SELECT count(*) FROM read_parquet(?)", [str(landing / "ods_etr" / "etr__2024-12-31.parquet")]) == [
+        (210,)
+    ]
     mapping = landing / "nhse_ae_system_mapping" / "system-mapping__undated.parquet"
     assert query("SELECT count(*) FROM read_parquet(?)", [str(mapping)]) == [(208,)]
     events = manifest(landing)
@@ -253,9 +242,7 @@ def test_real_nof_values_types_and_lineage(landed_real: tuple[Path, LandingRepor
             MHC_Q2,
         )
     ]
-    types = dict(
-        query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [nof])
-    )
+    types = dict(query("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))", [nof]))
     assert types["value"] == types["rank"] == types["median_value"] == "DOUBLE"
     assert types["units"] == types["metric_description"] == types["trust_type_as_published"] == "VARCHAR"
     assert types["_source_line"] == "INTEGER"
@@ -270,9 +257,7 @@ def test_real_nof_values_types_and_lineage(landed_real: tuple[Path, LandingRepor
         "_period_key",
     ]
     # OF0084/OF1084 descriptions end in U+00A0 in the file; landed trimmed.
-    descriptions = query(
-        "SELECT DISTINCT metric_description FROM read_parquet(?) WHERE metric_id LIKE 'OF_084'", [nof]
-    )
+    descriptions = query("SELECT DISTINCT metric_description FROM read_parquet(?) WHERE metric_id LIKE 'OF_084'", [nof])
     assert descriptions == [("NHS staff survey engagement theme sub-score",)]
     assert "sub-score" + NBSP + "," in REAL_NOF.read_text(encoding="utf-8-sig")
     # Blank numeric cells are NULL (score rows have no median), lines are unique and cover the file.
@@ -377,10 +362,7 @@ def test_changed_file_replaces_and_supersedes(data_dir: Path, tmp_path: Path, re
     assert report.replaced == [LandedFile("nhse_nof_data", MHC_Q2, f"nhse_nof/{REAL_NOF.name}")]
     assert not report.landed and len(report.unchanged) == 2
     superseded = (
-        landing
-        / "nhse_nof_data"
-        / "_superseded"
-        / f"mental-health-and-community__Q2_2025-26__{old_sha[:12]}.parquet"
+        landing / "nhse_nof_data" / "_superseded" / f"mental-health-and-community__Q2_2025-26__{old_sha[:12]}.parquet"
     )
     assert superseded.is_file()
     value_sql = (
@@ -434,9 +416,7 @@ def test_q1_release_layout_without_quarter(tmp_path: Path, registry_dir: Path) -
     shutil.copytree(Q1_DATA_FIXTURE.parent, data / "nhse_nof")
     report = land(data, tmp_path / "landing", registry_dir, now=NOW)
     assert report.landed == [
-        LandedFile(
-            "nhse_nof_data", "mental-health-and-community|Q1 2025/26", f"nhse_nof/{Q1_DATA_FIXTURE.name}"
-        )
+        LandedFile("nhse_nof_data", "mental-health-and-community|Q1 2025/26", f"nhse_nof/{Q1_DATA_FIXTURE.name}")
     ]
     parquet = tmp_path / "landing" / "nhse_nof_data" / "mental-health-and-community__Q1_2025-26.parquet"
     assert query(
@@ -446,8 +426,7 @@ def test_q1_release_layout_without_quarter(tmp_path: Path, registry_dir: Path) -
         [str(parquet)],
     ) == [(77, ["Q1 2025/26"], ["Mental health and community trust"], ["Non-acute hospital trust"], 12)]
     assert query(
-        "SELECT value, rank, _source_line FROM read_parquet(?) "
-        "WHERE trust_code = 'RDY' AND metric_id = 'OF0016'",
+        "SELECT value, rank, _source_line FROM read_parquet(?) WHERE trust_code = 'RDY' AND metric_id = 'OF0016'",
         [str(parquet)],
     ) == [(54.31, 26.0, _line_of(Q1_DATA_FIXTURE, ",RDY,", ",OF0016,"))]
     # Same columns, in the same order, as the 17-column layout.
@@ -460,10 +439,7 @@ def _line_of(path: Path, *parts: str) -> int:
 
 
 def _columns(parquet: Path) -> list[str]:
-    return [
-        r[0]
-        for r in query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(?))", [str(parquet)])
-    ]
+    return [r[0] for r in query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(?))", [str(parquet)])]
 
 
 def _columns_of_layout_with_quarter(tmp_path: Path, registry_dir: Path) -> list[str]:
@@ -815,9 +791,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
-def test_bad_input_raises_and_changes_nothing(
-    case: str, data_dir: Path, tmp_path: Path, registry_dir: Path
-) -> None:
+def test_bad_input_raises_and_changes_nothing(case: str, data_dir: Path, tmp_path: Path, registry_dir: Path) -> None:
     landing = tmp_path / "landing"
     land(data_dir, landing, registry_dir, now=NOW)
     before = snapshot(landing)
@@ -843,9 +817,7 @@ def test_bad_input_into_a_new_landing_dir_creates_nothing(tmp_path: Path, regist
     assert not (tmp_path / "landing").exists()
 
 
-def test_two_files_for_one_period_with_different_content(
-    data_dir: Path, tmp_path: Path, registry_dir: Path
-) -> None:
+def test_two_files_for_one_period_with_different_content(data_dir: Path, tmp_path: Path, registry_dir: Path) -> None:
     header, rows = real_nof()
     write_csv(data_dir / "elsewhere" / NOF_BAD, header, _set(rows, 0, 12, "9.04"))
     with pytest.raises(LandingError) as caught:

@@ -186,8 +186,10 @@ def test_icb_history_is_not_rewritten_by_a_reorganisation(tmp_path: Path) -> Non
     data = tmp_path / "data"
     shutil.copytree(paths.default_data_dir(), data)
     etr = (data / "reference" / "etr.csv").read_text()
-    moved = etr.replace('"RDY","DORSET HEALTHCARE UNIVERSITY NHS FOUNDATION TRUST","Y58","QVV"',
-                        '"RDY","DORSET HEALTHCARE UNIVERSITY NHS FOUNDATION TRUST","Y58","QSL"')
+    moved = etr.replace(
+        '"RDY","DORSET HEALTHCARE UNIVERSITY NHS FOUNDATION TRUST","Y58","QVV"',
+        '"RDY","DORSET HEALTHCARE UNIVERSITY NHS FOUNDATION TRUST","Y58","QSL"',
+    )
     assert moved != etr
     (data / "reference" / "etr_20250901.csv").write_text(moved)
     run(data, tmp_path / "landing", tmp_path / "oversight.duckdb", dbt_args=["--exclude", "test_type:unit"])
