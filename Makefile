@@ -19,12 +19,12 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src scripts tests
-	$(BIN)/sqlfluff lint models macros tests/singular analyses --processes 2
+	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
-	$(BIN)/sqlfluff lint models macros tests/singular analyses --processes 2
+	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 
 clean:
 	rm -rf warehouse target logs
