@@ -11,3 +11,16 @@
 {% macro quarter_end_date(quarter_label) -%}
     cast({{ quarter_start_date(quarter_label) }} + interval 3 month - interval 1 day as date)
 {%- endmacro %}
+
+{% macro nof_quarter_label(date_expression) -%}
+    {#- The NOF quarter a date falls in, as NHS England writes it: 2025-06-30 -> 'Q1 2025/26'. -#}
+    (
+        'Q' || cast(((month({{ date_expression }}) + 8) % 12) // 3 + 1 as varchar) || ' '
+        || cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end as varchar)
+        || '/'
+        || right(
+            cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end + 1 as varchar),
+            2
+        )
+    )
+{%- endmacro %}
