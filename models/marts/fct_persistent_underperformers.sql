@@ -22,47 +22,44 @@ flagged as (
     from league
 ),
 
-windowed as (
+pairs as (
+    -- each trust-quarter with every earlier-or-same quarter of the same trust, flagged by the windows it is in
     select
         current_quarter.data_source,
         current_quarter.quarter,
         current_quarter.trust_code,
         current_quarter.cohort,
-        count(*) filter (
-            where past.quarter_sequence > current_quarter.quarter_sequence
-            - {{ var('persistent_segment_window_quarters') }}
-        ) as segment_window_quarters,
-        count(*) filter (
-            where
-            past.is_low_segment
-            and past.quarter_sequence > current_quarter.quarter_sequence
-            - {{ var('persistent_segment_window_quarters') }}
-        ) as quarters_in_segment_4_or_5,
-        string_agg(past.quarter, ', ' order by past.quarter_start_date) filter (
-            where
-            past.is_low_segment
-            and past.quarter_sequence > current_quarter.quarter_sequence
-            - {{ var('persistent_segment_window_quarters') }}
-        ) as segment_rule_quarters,
-        count(*) filter (
-            where
-            past.is_bottom_best_rank
-            and past.quarter_sequence > current_quarter.quarter_sequence
-            - {{ var('persistent_rank_consecutive_quarters') }}
-        ) as consecutive_bottom_quarters,
-        string_agg(past.quarter, ', ' order by past.quarter_start_date) filter (
-            where
-            past.is_bottom_best_rank
-            and past.quarter_sequence > current_quarter.quarter_sequence
-            - {{ var('persistent_rank_consecutive_quarters') }}
-        ) as rank_rule_quarters
+        past.quarter as past_quarter,
+        past.quarter_start_date as past_quarter_start_date,
+        past.quarter_sequence > current_quarter.quarter_sequence
+        - {{ var('persistent_segment_window_quarters') }} as is_in_segment_window,
+        past.quarter_sequence > current_quarter.quarter_sequence
+        - {{ var('persistent_rank_consecutive_quarters') }} as is_in_rank_window,
+        past.is_low_segment,
+        past.is_bottom_best_rank
     from flagged as current_quarter
     inner join flagged as past
         on
             current_quarter.data_source = past.data_source
             and current_quarter.trust_code = past.trust_code
             and current_quarter.quarter_sequence >= past.quarter_sequence
-    group by all
+),
+
+windowed as (
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cohort,
+        count(*) filter (where is_in_segment_window) as segment_window_quarters,
+        count(*) filter (where is_in_segment_window and is_low_segment) as quarters_in_segment_4_or_5,
+        string_agg(past_quarter, ', ' order by past_quarter_start_date)
+        filter (where is_in_segment_window and is_low_segment) as segment_rule_quarters,
+        count(*) filter (where is_in_rank_window and is_bottom_best_rank) as consecutive_bottom_quarters,
+        string_agg(past_quarter, ', ' order by past_quarter_start_date)
+        filter (where is_in_rank_window and is_bottom_best_rank) as rank_rule_quarters
+    from pairs
+    group by data_source, quarter, trust_code, cohort
 ),
 
 ruled as (
