@@ -181,7 +181,7 @@ def build_collections() -> tuple[Collection, ...]:
     NHS_SICKNESS_ABSENCE = Collection(
         name="nhs_sickness_absence",
         description="NHS Sickness Absence Rates, monthly organisation CSV, all staff groups (raw_formats §7.1)",
-        file_pattern=r"NHS Sickness Absence rates CSV, [A-Za-z]+ \d{4}\.csv",
+        file_pattern=r"NHS Sickness Absence rates CSV, [A-Za-z]+ \d{4}.*\.csv",
         layouts=(Layout("monthly_org_11", _SICKNESS_COLUMNS, renames=(("DATE", "month_end_date"),)),),
         fields=(
             Field(

@@ -59,7 +59,9 @@ def rates(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, float]]:
 
 def test_summary_names_cohort_quarters_and_rates(built: tuple[RunResult, Path]) -> None:
     result, _ = built
-    assert result.cohorts == {"mental_health_community": 61}
+    # the NOF files list the 61 MH&C trusts; the raw returns add every acute and ambulance trust (205 in all)
+    assert result.cohorts == {"acute": 134, "ambulance": 10, "mental_health_community": 61}
+    assert result.data_sources == ["nhse_nof", "returns"]
     assert result.quarters == ["Q1 2025/26", "Q2 2025/26", "Q4 2025/26"]
     text = result.summary()
     assert "league_rank" in text and "adjusted_segment" in text
@@ -81,7 +83,8 @@ def test_reconciliation_meets_the_acceptance_bar(con: duckdb.DuckDBPyConnection)
 def test_engine_scores_are_recomputed_where_the_population_is_present(con: duckdb.DuckDBPyConnection) -> None:
     methods = dict(
         con.execute(
-            "select metric_id, string_agg(distinct score_method, ',') from marts.fct_metric_scores group by 1"
+            "select metric_id, string_agg(distinct score_method, ',') from marts.fct_metric_scores "
+            "where data_source = 'nhse_nof' group by 1"
         ).fetchall()
     )
     for metric in ("OF0061", "OF0084", "OF0079", "OF0081", "OF0080"):
@@ -89,9 +92,42 @@ def test_engine_scores_are_recomputed_where_the_population_is_present(con: duckd
     # Sickness absence ranks over all 205 trusts: not in this input, so NHS England's score is used and said so.
     assert methods["OF0082"] == "published"
     note = con.execute(
-        "select any_value(score_note) from marts.fct_metric_scores where metric_id = 'OF0082'"
+        "select any_value(score_note) from marts.fct_metric_scores "
+        "where data_source = 'nhse_nof' and metric_id = 'OF0082'"
     ).fetchone()
     assert note is not None and "acute|ambulance|mental_health_community" in str(note[0])
+
+
+def test_returns_route_reproduces_nhse_from_the_raw_files(con: duckdb.DuckDBPyConnection) -> None:
+    """raw_formats 6.3, 7.1, 7.2: values and scores from the raw returns equal NHS England's published ones."""
+    returns = {
+        check: (compared, matched)
+        for check, compared, matched in con.execute(
+            "select check_name, compared, matched from marts.rpt_reconciliation "
+            "where data_source = 'returns' and quarter = 'All quarters'"
+        ).fetchall()
+    }
+    # Q1: OF0005 41 + OF0082 61 + OF0061 61 + OF0084 61; Q2: OF0061 61 + OF0084 61 (2024 survey)
+    assert returns == {"metric_values": (346, 346), "computed_metric_scores": (346, 346)}
+    sickness = con.execute(
+        "select count(*), min(ranking_population_size), max(ranking_population_size), "
+        "count(*) filter (where score_rounded = published_score), string_agg(distinct score_method, ',') "
+        "from marts.fct_metric_scores where data_source = 'returns' and metric_id = 'OF0082'"
+    ).fetchone()
+    # ranked over acute + ambulance + MH&C at full precision; every MH&C score equals the published OF1082
+    assert sickness == (205, 205, 205, 61, "computed")
+    g6v2s = con.execute(
+        "select metric_id, value from intermediate.int_metric_values__unioned "
+        "where data_source = 'returns' and quarter = 'Q1 2025/26' and trust_code = 'G6V2S' "
+        "and metric_id in ('OF0061', 'OF0084') order by 1"
+    ).fetchall()
+    # merged trust: takes its predecessor TAF's 2024 scores, as NHS England does (seeds/trust_predecessors.csv)
+    assert [(m, round(v, 2)) for m, v in g6v2s] == [("OF0061", 6.19), ("OF0084", 6.77)]
+    england = con.execute(
+        "select trusts, value from marts.fct_icb_metric_values "
+        "where data_source = 'returns' and quarter = 'Q1 2025/26' and metric_id = 'OF0082' and area_level = 'national'"
+    ).fetchone()
+    assert england is not None and england[0] == 205 and 5.36 < england[1] < 5.37
 
 
 def test_worked_example_rdy(con: duckdb.DuckDBPyConnection) -> None:
