@@ -264,3 +264,29 @@ def test_sheet_to_csv_keeps_row_numbers_and_makes_repeated_headers_unique(tmp_pa
     assert header[6:8] == ["Staff Engagement - score", "Staff Engagement - Base (number of responses)"]
     assert lines[1:5] == ["", "", "", ""]  # rows 2-5 blank: data row r stays on line r
     assert lines[5].startswith("0AR,NHS North of England CSU,CSUs,-,-,Unweighted,6.362526248516388,1217,")
+
+
+class _NameOnly:
+    """A FileContext stand-in for rules that read only the file name."""
+
+    def __init__(self, file_name: str) -> None:
+        self.file_name = file_name
+
+    def fail(self, line: int | None, field_names: list[str], message: str) -> None:
+        raise LandingError(message)
+
+
+@pytest.mark.parametrize(
+    ("name", "month_end"),
+    [
+        ("Community-health-services-waiting-lists-2025-26-June.xlsx", date(2025, 6, 30)),
+        ("Community-health-services-waiting-lists-2025-26-December.xlsx", date(2025, 12, 31)),
+        # January-March belong to the second calendar year of the financial year
+        ("Community-health-services-waiting-lists-2025-26-February-revised.xlsx", date(2026, 2, 28)),
+        ("Community-health-services-waiting-lists-2023-24-February.xlsx", date(2024, 2, 29)),
+    ],
+)
+def test_chs_month_comes_from_the_financial_year_in_the_file_name(name: str, month_end: date) -> None:
+    from oversight.collections_workforce_community import FinancialYearMonthInFileName
+
+    assert FinancialYearMonthInFileName("month_end_date").resolve(_NameOnly(name)) == month_end  # type: ignore[arg-type]
