@@ -1,5 +1,9 @@
 -- Metric values (and NHS England's published scores where an input carries them) per
 -- data source x quarter x trust x metric: the single entry point of the scoring engine.
+-- data_source 'nhse_nof': NHS England's published NOF values. data_source 'returns': the metrics computed from
+-- the raw statistical returns by the models listed in macro returns_metric_value_models, with NHS England's
+-- published value and score beside each where the NOF files have them (joined on quarter, trust, metric).
+{%- set returns_models = returns_metric_value_models() %}
 with
 
 registry as (
@@ -66,26 +70,79 @@ nhse_nof as (
             and nhse_nof_values.metric_id = nhse_nof_scores.metric_id
 ),
 
+returns_values as (
+    {{- union_returns_metric_values(returns_models, [
+        'data_source', 'quarter', 'trust_code', 'metric_id', 'value', 'value_text', 'numerator', 'denominator',
+        'value_status', 'reporting_date', 'value_origin'
+    ]) }}
+),
+
+returns as (
+    select
+        returns_values.data_source,
+        returns_values.quarter,
+        returns_values.trust_code,
+        returns_values.metric_id,
+        returns_values.value,
+        returns_values.value_text,
+        returns_values.value_status,
+        returns_values.reporting_date,
+        nhse_nof_scores.published_score,
+        -- returns values are unrounded: no published tie-break order is needed
+        cast(null as double) as published_value_rank,
+        nhse_nof_values.value as published_value,
+        returns_values.numerator,
+        returns_values.denominator,
+        returns_values.value_origin
+    from returns_values
+    left join nhse_nof_values
+        on
+            returns_values.quarter = nhse_nof_values.quarter
+            and returns_values.trust_code = nhse_nof_values.trust_code
+            and returns_values.metric_id = nhse_nof_values.metric_id
+    left join nhse_nof_scores
+        on
+            returns_values.quarter = nhse_nof_scores.quarter
+            and returns_values.trust_code = nhse_nof_scores.trust_code
+            and returns_values.metric_id = nhse_nof_scores.metric_id
+),
+
+all_sources as (
+    select
+        *,
+        value as published_value,
+        cast(null as double) as numerator,
+        cast(null as double) as denominator,
+        'nhse_nof data file' as value_origin
+    from nhse_nof
+    union all by name
+    select * from returns
+),
+
 final as (
     select
-        nhse_nof.data_source,
-        nhse_nof.quarter,
+        all_sources.data_source,
+        all_sources.quarter,
         trust_quarters.quarter_start_date,
-        nhse_nof.trust_code,
+        all_sources.trust_code,
         trust_quarters.cohort,
-        nhse_nof.metric_id,
-        nhse_nof.value,
-        nhse_nof.value_text,
-        nhse_nof.value_status,
-        nhse_nof.reporting_date,
-        nhse_nof.published_score,
-        nhse_nof.published_value_rank
-    from nhse_nof
+        all_sources.metric_id,
+        all_sources.value,
+        all_sources.value_text,
+        all_sources.value_status,
+        all_sources.reporting_date,
+        all_sources.published_score,
+        all_sources.published_value_rank,
+        all_sources.published_value,
+        all_sources.numerator,
+        all_sources.denominator,
+        all_sources.value_origin
+    from all_sources
     inner join trust_quarters
         on
-            nhse_nof.data_source = trust_quarters.data_source
-            and nhse_nof.quarter = trust_quarters.quarter
-            and nhse_nof.trust_code = trust_quarters.trust_code
+            all_sources.data_source = trust_quarters.data_source
+            and all_sources.quarter = trust_quarters.quarter
+            and all_sources.trust_code = trust_quarters.trust_code
 )
 
 select * from final

@@ -1,4 +1,7 @@
 -- Every trust x quarter that an input covers, per data source, with its cohort (ranking peer group).
+-- nhse_nof: the trusts of the published NOF files, cohort from their Trust_type. returns: the organisations
+-- the raw-returns models report on that the versioned trust_cohorts seed places in a NOF cohort at the quarter
+-- (every English NHS trust the league tables rank, even when no NOF file lists it).
 with
 
 published as (
@@ -7,6 +10,46 @@ published as (
 
 cohorts as (
     select * from {{ ref('cohorts') }}
+),
+
+trust_cohorts as (
+    select * from {{ ref('trust_cohorts') }}
+),
+
+returns_trust_quarters as (
+    {{- union_returns_metric_values(returns_metric_value_models(), ['quarter', 'trust_code']) }}
+),
+
+returns as (
+    select
+        'returns' as data_source,
+        returns_trust_quarters.quarter,
+        {{ quarter_start_date('returns_trust_quarters.quarter') }} as quarter_start_date,
+        returns_trust_quarters.trust_code,
+        any_value(trust_cohorts.trust_name) as trust_name,
+        any_value(trust_cohorts.cohort) as cohort,
+        any_value(cohorts.trust_type) as trust_type,
+        cast(null as varchar) as trust_subtype,
+        any_value(published_regions.region) as region
+    from returns_trust_quarters
+    inner join trust_cohorts
+        on
+            returns_trust_quarters.trust_code = trust_cohorts.trust_code
+            and {{ quarter_start_date('returns_trust_quarters.quarter') }} >= trust_cohorts.valid_from
+            and (
+                trust_cohorts.valid_to is null
+                or {{ quarter_start_date('returns_trust_quarters.quarter') }} <= trust_cohorts.valid_to
+            )
+    inner join cohorts on trust_cohorts.cohort = cohorts.cohort
+    left join (
+        select
+            trust_code,
+            any_value(region order by quarter desc) as region
+        from published
+        group by trust_code
+    ) as published_regions
+        on returns_trust_quarters.trust_code = published_regions.trust_code
+    group by returns_trust_quarters.quarter, returns_trust_quarters.trust_code
 ),
 
 nhse_nof as (
@@ -37,6 +80,19 @@ final as (
         nhse_nof.region
     from nhse_nof
     inner join cohorts on nhse_nof.trust_type = cohorts.trust_type
+    union all
+    select
+        data_source,
+        quarter,
+        quarter_start_date,
+        {{ quarter_end_date('quarter') }} as quarter_end_date,
+        trust_code,
+        trust_name,
+        cohort,
+        trust_type,
+        trust_subtype,
+        region
+    from returns
 )
 
 select * from final

@@ -19,7 +19,19 @@ domain_scores as (
     select * from {{ ref('fct_domain_scores') }}
 ),
 
+metric_values as (
+    select * from {{ ref('int_metric_values__unioned') }}
+),
+
 comparisons as (
+    select
+        data_source,
+        quarter,
+        'metric_values' as check_name,
+        abs({{ round_as_published('value', 'metric_id') }} - published_value) as difference
+    from metric_values
+    where data_source <> 'nhse_nof' and value is not null and published_value is not null
+    union all
     select
         data_source,
         quarter,
@@ -132,7 +144,10 @@ summarised as (
         cast(any_value(checks.tolerance) as double) as tolerance,
         cast(any_value(checks.min_match_rate) as double) as min_match_rate
     from comparisons
-    inner join checks on comparisons.check_name = checks.check_name
+    inner join checks
+        on
+            comparisons.data_source = checks.data_source
+            and comparisons.check_name = checks.check_name
     group by grouping sets (
         (comparisons.data_source, comparisons.quarter, comparisons.check_name),
         (comparisons.data_source, comparisons.check_name)

@@ -15,6 +15,7 @@ per field) and report a problem located by line and column.
 from __future__ import annotations
 
 import csv
+import importlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol
 
 from oversight.errors import LandingError
+from oversight.workbooks import SheetSpec
 
 __all__ = [
     "COLLECTIONS",
@@ -43,6 +45,7 @@ __all__ = [
     "collection_by_name",
     "date_in_file_name",
     "match_collection",
+    "match_collections",
     "quarter_sort_key",
     "slug",
     "snake",
@@ -148,6 +151,9 @@ class Layout:
     has_header: bool = True
     renames: tuple[tuple[str, str], ...] = ()
     derived: tuple[Derivation, ...] = ()
+    #: ``error``: a header column the layout does not list fails the file. ``ignore``: such columns are read
+    #: past (for publications that add measures every year, e.g. the staff survey's score/base pairs).
+    other_columns: Literal["error", "ignore"] = "error"
 
     def field_for(self, column: str) -> str:
         return dict(self.renames).get(column, snake(column))
@@ -368,6 +374,9 @@ class Collection:
     reference_checks: tuple[RegistryIds, ...] = ()
     null_tokens: tuple[str, ...] = ()
     dialect: CsvDialect = field(default_factory=CsvDialect)
+    #: For a spreadsheet collection: the sheet and header row it reads (:mod:`oversight.workbooks`). One
+    #: workbook may feed several collections, one per sheet.
+    sheet: SheetSpec | None = None
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
@@ -613,14 +622,29 @@ NHSE_AE_SYSTEM_MAPPING = Collection(
 
 #: Every collection the landing step knows, in matching order.
 COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
+COLLECTIONS += importlib.import_module("oversight.collections_workforce_community").build_collections()
+
+
+def match_collections(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> list[Collection]:
+    """Every collection whose file-name pattern matches ``file_name`` (case-insensitive).
+
+    Several collections may claim one workbook when each reads a different sheet of it; any other overlap
+    raises ``ValueError`` (a registry bug).
+    """
+    found = [c for c in collections if c.matches(file_name)]
+    sheets = [c.sheet.sheet for c in found if c.sheet is not None]
+    if len(found) > 1 and (len(sheets) != len(found) or len(set(sheets)) != len(sheets)):
+        raise ValueError(f"{file_name!r} matches several collections: {[c.name for c in found]}")
+    return found
 
 
 def match_collection(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> Collection | None:
     """The collection whose file-name pattern matches ``file_name`` (case-insensitive), or ``None``.
 
-    Raises ``ValueError`` if several collections claim the name (a registry bug).
+    Raises ``ValueError`` if several collections claim the name (a registry bug, or sheets of one workbook:
+    use :func:`match_collections`).
     """
-    found = [c for c in collections if c.matches(file_name)]
+    found = match_collections(file_name, collections)
     if len(found) > 1:
         raise ValueError(f"{file_name!r} matches several collections: {[c.name for c in found]}")
     return found[0] if found else None

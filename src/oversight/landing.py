@@ -52,9 +52,10 @@ from oversight.collections import (
     Field,
     Layout,
     RegistryIds,
-    match_collection,
+    match_collections,
 )
 from oversight.errors import LandingError, LandingProblem
+from oversight.workbooks import sheet_to_csv
 
 __all__ = [
     "LINEAGE_COLUMNS",
@@ -181,13 +182,16 @@ def land(
             continue  # a landing dir inside the data dir holds our own output
         rel = path.relative_to(data_dir).as_posix()
         try:
-            collection = match_collection(path.name, collections)
+            matched = match_collections(path.name, collections)
         except ValueError as exc:
             raise LandingError(f"{_display(path)}: {exc}") from None
-        if collection is None:
+        if not matched:
             report.ignored.append(rel)
-        else:
-            sources.append(_Source(path, rel, _display(path), collection))
+        for collection in matched:
+            display = _display(path)
+            if collection.sheet is not None:
+                display = collection.sheet.describe(display)
+            sources.append(_Source(path, rel, display, collection))
 
     with tempfile.TemporaryDirectory(prefix="oversight-landing-") as tmp:
         con = duckdb.connect(str(Path(tmp) / "staging.duckdb"), config={"preserve_insertion_order": True})
@@ -229,6 +233,8 @@ class _Source:
     size: int = 0
     blank_lines: list[int] = field(default_factory=list)
     first_line: bytes | None = None
+    #: What the reader reads when it is not ``path``: a workbook sheet written out as CSV.
+    read_path: Path | None = None
 
 
 @dataclass
@@ -278,6 +284,7 @@ class _Stager:
         self.landed_at = landed_at
         self.scratch = scratch
         self.warnings: list[str] = []
+        self._header_width = 0
         self._registry_cache: dict[RegistryIds, frozenset[str]] = {}
 
     def stage(self, index: int, source: _Source) -> _Staged:
@@ -289,6 +296,9 @@ class _Stager:
             raise LandingError([LandingProblem(source.display, None, (), f"could not be read: {first}")]) from exc
 
     def _stage(self, index: int, source: _Source) -> _Staged:
+        if source.collection.sheet is not None and source.path.stat().st_size > 0:
+            source.read_path = self.scratch / f"sheet_{index}.csv"
+            sheet_to_csv(source.path, _display(source.path), source.collection.sheet, source.read_path)
         _scan(source)
         coll = source.collection
         ctx = _FileContext(self.con, source, {})
@@ -297,7 +307,7 @@ class _Stager:
         layout, positions = self._choose_layout(ctx)
         ctx.labels = {name: label for name, (_, label) in positions.items()}
         raw, src, typed, full = (f"{t}_{index}" for t in ("raw", "src", "typed", "full"))
-        n_columns = len(layout.columns)
+        n_columns = len(layout.columns) if layout.other_columns == "error" else self._header_width
 
         self._read_csv(ctx, index, raw, n_columns)
         data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
@@ -372,7 +382,8 @@ class _Stager:
             wanted = {c.casefold(): c for c in layout.columns}
             missing = [c for k, c in wanted.items() if k not in normalised]
             extra = [h for h, n in zip(header, normalised, strict=True) if n not in wanted]
-            if not missing and not extra:
+            if not missing and (not extra or layout.other_columns == "ignore"):
+                self._header_width = len(header)
                 by_norm = {n: i for i, n in enumerate(normalised)}
                 positions = {
                     layout.field_for(c): (by_norm[c.casefold()], header[by_norm[c.casefold()]])
@@ -403,7 +414,7 @@ class _Stager:
     def _read_csv(self, ctx: _FileContext, index: int, table: str, n_columns: int) -> None:
         source = ctx.source
         dialect = source.collection.dialect
-        path = source.path
+        path = source.read_path or source.path
         if any(ch in str(path) for ch in "*?[]{}"):  # DuckDB would treat these as a glob
             link = self.scratch / f"input_{index}.csv"
             try:
@@ -464,7 +475,7 @@ class _Stager:
         DuckDB numbers records, not lines: add the line breaks inside quoted fields of earlier records and the
         blank lines DuckDB skipped (found while hashing the file) to get the physical line.
         """
-        n_columns = len(layout.columns)
+        n_columns = len(layout.columns) if layout.other_columns == "error" else self._header_width
         any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
         has_embedded = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
         if has_embedded.fetchone()[0]:  # type: ignore[index]
@@ -815,7 +826,7 @@ def _scan(source: _Source) -> None:
     carry = b""
     blanks: list[int] = []
     first: bytes | None = None
-    with source.path.open("rb") as handle:
+    with (source.read_path or source.path).open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
@@ -837,6 +848,9 @@ def _scan(source: _Source) -> None:
         first = carry.rstrip(b"\r")
     if first is not None and first.startswith(b"\xef\xbb\xbf") and not first[3:].strip():
         first = None  # a BOM and nothing else
+    if source.read_path is not None:  # lineage names the published bytes, not the scratch CSV
+        digest = hashlib.sha256(source.path.read_bytes())
+        size = source.path.stat().st_size
     source.sha256, source.size, source.blank_lines, source.first_line = (
         digest.hexdigest(),
         size,

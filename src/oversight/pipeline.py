@@ -65,12 +65,12 @@ class RunResult:
         lines.append("cohorts: " + (", ".join(f"{c} ({n} trusts)" for c, n in self.cohorts.items()) or "none"))
         if self.reconciliation:
             lines.append("reconciliation with NHS England's published figures (all quarters):")
-            lines.append(f"  {'check':<30} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
+            lines.append(f"  {'source':<9} {'check':<30} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
             for row in self.reconciliation:
                 flag = "" if row.meets_threshold else "  BELOW THRESHOLD"
                 lines.append(
-                    f"  {row.check_name:<30} {row.compared:>8} {row.matched:>8} {row.match_rate:>8.1%}"
-                    f" {row.min_match_rate:>9.0%}{flag}"
+                    f"  {row.data_source:<9} {row.check_name:<30} {row.compared:>8} {row.matched:>8}"
+                    f" {row.match_rate:>8.1%} {row.min_match_rate:>9.0%}{flag}"
                 )
         return "\n".join(lines)
 

@@ -59,7 +59,9 @@ def rates(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, float]]:
 
 def test_summary_names_cohort_quarters_and_rates(built: tuple[RunResult, Path]) -> None:
     result, _ = built
-    assert result.cohorts == {"mental_health_community": 61}
+    # the NOF files list the 61 MH&C trusts; the raw returns add every acute and ambulance trust (205 in all)
+    assert result.cohorts == {"acute": 134, "ambulance": 10, "mental_health_community": 61}
+    assert result.data_sources == ["nhse_nof", "returns"]
     assert result.quarters == ["Q1 2025/26", "Q2 2025/26", "Q4 2025/26"]
     text = result.summary()
     assert "league_rank" in text and "adjusted_segment" in text
@@ -81,7 +83,8 @@ def test_reconciliation_meets_the_acceptance_bar(con: duckdb.DuckDBPyConnection)
 def test_engine_scores_are_recomputed_where_the_population_is_present(con: duckdb.DuckDBPyConnection) -> None:
     methods = dict(
         con.execute(
-            "select metric_id, string_agg(distinct score_method, ',') from marts.fct_metric_scores group by 1"
+            "select metric_id, string_agg(distinct score_method, ',') from marts.fct_metric_scores "
+            "where data_source = 'nhse_nof' group by 1"
         ).fetchall()
     )
     for metric in ("OF0061", "OF0084", "OF0079", "OF0081", "OF0080"):
@@ -89,9 +92,42 @@ def test_engine_scores_are_recomputed_where_the_population_is_present(con: duckd
     # Sickness absence ranks over all 205 trusts: not in this input, so NHS England's score is used and said so.
     assert methods["OF0082"] == "published"
     note = con.execute(
-        "select any_value(score_note) from marts.fct_metric_scores where metric_id = 'OF0082'"
+        "select any_value(score_note) from marts.fct_metric_scores "
+        "where data_source = 'nhse_nof' and metric_id = 'OF0082'"
     ).fetchone()
     assert note is not None and "acute|ambulance|mental_health_community" in str(note[0])
+
+
+def test_returns_route_reproduces_nhse_from_the_raw_files(con: duckdb.DuckDBPyConnection) -> None:
+    """raw_formats 6.3, 7.1, 7.2: values and scores from the raw returns equal NHS England's published ones."""
+    returns = {
+        check: (compared, matched)
+        for check, compared, matched in con.execute(
+            "select check_name, compared, matched from marts.rpt_reconciliation "
+            "where data_source = 'returns' and quarter = 'All quarters'"
+        ).fetchall()
+    }
+    # Q1: OF0005 41 + OF0082 61 + OF0061 61 + OF0084 61; Q2: OF0061 61 + OF0084 61 (2024 survey)
+    assert returns == {"metric_values": (346, 346), "computed_metric_scores": (346, 346)}
+    sickness = con.execute(
+        "select count(*), min(ranking_population_size), max(ranking_population_size), "
+        "count(*) filter (where score_rounded = published_score), string_agg(distinct score_method, ',') "
+        "from marts.fct_metric_scores where data_source = 'returns' and metric_id = 'OF0082'"
+    ).fetchone()
+    # ranked over acute + ambulance + MH&C at full precision; every MH&C score equals the published OF1082
+    assert sickness == (205, 205, 205, 61, "computed")
+    g6v2s = con.execute(
+        "select metric_id, value from intermediate.int_metric_values__unioned "
+        "where data_source = 'returns' and quarter = 'Q1 2025/26' and trust_code = 'G6V2S' "
+        "and metric_id in ('OF0061', 'OF0084') order by 1"
+    ).fetchall()
+    # merged trust: takes its predecessor TAF's 2024 scores, as NHS England does (seeds/trust_predecessors.csv)
+    assert [(m, round(v, 2)) for m, v in g6v2s] == [("OF0061", 6.19), ("OF0084", 6.77)]
+    england = con.execute(
+        "select trusts, value from marts.fct_icb_metric_values "
+        "where data_source = 'returns' and quarter = 'Q1 2025/26' and metric_id = 'OF0082' and area_level = 'national'"
+    ).fetchone()
+    assert england is not None and england[0] == 205 and 5.36 < england[1] < 5.37
 
 
 def test_worked_example_rdy(con: duckdb.DuckDBPyConnection) -> None:
@@ -114,8 +150,8 @@ def test_worked_example_rdy(con: duckdb.DuckDBPyConnection) -> None:
 def test_published_league_anchors(con: duckdb.DuckDBPyConnection) -> None:
     """methodology.md 13.3: top and bottom of the Q1 and Q2 MH&C tables, segment 5 and the financial cap."""
     q1_top = con.execute(
-        "select trust_code, league_rank from marts.rpt_league_table where quarter = 'Q1 2025/26' "
-        "and league_rank <= 4 order by league_rank, trust_code"
+        "select trust_code, league_rank from marts.rpt_league_table where data_source = 'nhse_nof' "
+        "and quarter = 'Q1 2025/26' and league_rank <= 4 order by league_rank, trust_code"
     ).fetchall()
     assert q1_top == [("RLY", 1), ("RRE", 2), ("RWX", 3), ("RAT", 4), ("RYV", 4), ("RYX", 4)]
     assert league(con, "Q1 2025/26", "RYW")["league_rank"] == 61
@@ -139,6 +175,7 @@ def test_segment_counts_match_published(con: duckdb.DuckDBPyConnection) -> None:
             count(*) filter (where financial_override), count(*) filter (where is_moved)
         from (
             select *, financial_override and unadjusted_segment < 3 as is_moved from marts.rpt_league_table
+            where data_source = 'nhse_nof'
         ) group by quarter
         """
     ).fetchall()
@@ -147,7 +184,8 @@ def test_segment_counts_match_published(con: duckdb.DuckDBPyConnection) -> None:
     assert [q1_segments.count(s) for s in (1, 2, 3, 4)] == [16, 16, 12, 17]
     assert (q1_flagged, q1_moved) == (19, 7)
     final_q1 = con.execute(
-        "select final_segment, count(*) from marts.rpt_league_table where quarter = 'Q1 2025/26' group by 1 order by 1"
+        "select final_segment, count(*) from marts.rpt_league_table "
+        "where data_source = 'nhse_nof' and quarter = 'Q1 2025/26' group by 1 order by 1"
     ).fetchall()
     assert final_q1 == [(1, 13), (2, 12), (3, 18), (4, 15), (5, 3)]
 
@@ -162,8 +200,10 @@ def test_inferred_cut_points_are_reported(con: duckdb.DuckDBPyConnection) -> Non
 
 def test_likely_ranges_contain_point_estimates(con: duckdb.DuckDBPyConnection) -> None:
     outside = con.execute(
-        "select count(*) from marts.rpt_league_table where average_score < average_score_low "
-        "or average_score > average_score_high or league_rank < league_rank_low or league_rank > league_rank_high"
+        # 1e-9: a trust whose scores are all equal has a bootstrap mean that differs from its mean in the last bit
+        "select count(*) from marts.rpt_league_table where average_score < average_score_low - 1e-9 "
+        "or average_score > average_score_high + 1e-9 or league_rank < league_rank_low "
+        "or league_rank > league_rank_high"
     ).fetchone()
     assert outside == (0,)
 
@@ -171,7 +211,7 @@ def test_likely_ranges_contain_point_estimates(con: duckdb.DuckDBPyConnection) -
 def test_bootstrap_is_reproducible_and_rebuild_is_idempotent(built: tuple[RunResult, Path]) -> None:
     """Rebuilding with the same seed gives byte-identical likely ranges; re-landing writes nothing."""
     _, work = built
-    query = "select * from intermediate.int_likely_ranges__bootstrapped order by all"
+    query = "select * from intermediate.int_likely_ranges__bootstrapped where data_source = 'nhse_nof' order by all"
     with duckdb.connect(str(work / "oversight.duckdb"), read_only=True) as c:
         before = c.execute(query).fetchall()
     again = run(paths.default_data_dir(), work / "landing", work / "oversight.duckdb")
@@ -195,7 +235,8 @@ def test_icb_history_is_not_rewritten_by_a_reorganisation(tmp_path: Path) -> Non
     run(data, tmp_path / "landing", tmp_path / "oversight.duckdb", dbt_args=["--exclude", "test_type:unit"])
     with duckdb.connect(str(tmp_path / "oversight.duckdb"), read_only=True) as c:
         icbs = c.execute(
-            "select quarter, icb_code from marts.rpt_league_table where trust_code = 'RDY' order by quarter"
+            "select quarter, icb_code from marts.rpt_league_table "
+            "where data_source = 'nhse_nof' and trust_code = 'RDY' order by quarter"
         ).fetchall()
         versions = c.execute(
             "select icb_code, valid_from, valid_to from marts.dim_trust where trust_code = 'RDY' order by valid_from"

@@ -1,0 +1,23 @@
+{% macro round_as_published(value_expression, metric_id_expression) -%}
+    {#-
+        A metric value rounded to 2 dp the way NHS England's NOF file shows it. Most metrics: half-up to 2 dp.
+        Metrics in var published_value_rounding_chain are rounded half-up step by step through the listed
+        digits first [D: OF0005 Q1 2025/26, 4 -> 3 -> 2 dp reproduces 41/41 published values, direct 2-dp
+        rounding 38/41 (RKL 0.17497 -> 0.18, RW4 0.00450 -> 0.01, RNU 20.04479 -> 20.05)].
+    -#}
+    {%- set chains = var('published_value_rounding_chain', {}) -%}
+    {%- if chains is not mapping or chains | length == 0 -%}
+        {{ round_half_up(value_expression) }}
+    {%- else -%}
+        case {{ metric_id_expression }}
+        {%- for metric_id, digits in chains.items() %}
+            {%- set ns = namespace(expr=value_expression) %}
+            {%- for d in digits %}
+                {%- set ns.expr = round_half_up(ns.expr, d) %}
+            {%- endfor %}
+            when '{{ metric_id }}' then {{ round_half_up(ns.expr) }}
+        {%- endfor %}
+            else {{ round_half_up(value_expression) }}
+        end
+    {%- endif -%}
+{%- endmacro %}

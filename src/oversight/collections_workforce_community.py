@@ -1,0 +1,313 @@
+"""Workforce and community collections (raw_formats.md §6.3, §7.1, §7.2), appended to the registry.
+
+* ``nhs_sickness_absence``: NHS Sickness Absence Rates, monthly organisation CSV (the OF0082 source).
+* ``nhs_staff_survey_people_promise`` / ``nhs_staff_survey_themes``: two sheets of the NHS Staff Survey
+  detailed organisational results workbook (OF0061 = PP3_2 raising concerns, OF0084 = staff engagement).
+* ``chs_waiting_list_total`` / ``chs_waiting_list_52_104_weeks`` / ``chs_waiting_list_over_104_weeks``:
+  Tables 4, 4g and 4h of the community health services waiting-list workbook (the OF0005 source).
+
+:mod:`oversight.collections` appends :func:`build_collections` to its registry (a function, so that importing
+either module first works).
+"""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from oversight.workbooks import SheetSpec
+
+if TYPE_CHECKING:
+    from oversight.collections import Collection, FileContext
+
+__all__ = [
+    "CHS_SERVICES",
+    "FinancialYearMonthInFileName",
+    "PrefixAndField",
+    "SurveyYearInFileName",
+    "build_collections",
+]
+
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+
+
+@dataclass(frozen=True)
+class FinancialYearMonthInFileName:
+    """``field`` = last day of the month named in a file name like ``...-2025-26-June.xlsx``.
+
+    The financial year ``2025-26`` runs April 2025 to March 2026: April-December fall in its first calendar
+    year, January-March in its second.
+    """
+
+    field: str
+
+    def resolve(self, ctx: FileContext) -> object:
+        found = re.search(r"(\d{4})-(\d{2})-([A-Za-z]+)(?:[-_ ].*)?\.xlsx?$", ctx.file_name)
+        month = _MONTHS.get(found.group(3).lower()) if found else None
+        if found is None or month is None:
+            ctx.fail(
+                None,
+                [],
+                "the file name does not say which month it covers (expected '<yyyy>-<yy>-<Month>.xlsx', "
+                "e.g. 'Community-health-services-waiting-lists-2025-26-June.xlsx')",
+            )
+        year = int(found.group(1)) + (1 if month <= 3 else 0)
+        return date(year, month, monthrange(year, month)[1])
+
+
+@dataclass(frozen=True)
+class SurveyYearInFileName:
+    """``field`` = the survey year of an NHS Staff Survey file name: ``NSS24 ...`` -> ``2024``."""
+
+    field: str
+
+    def resolve(self, ctx: FileContext) -> object:
+        found = re.match(r"NSS(\d{2})\b", ctx.file_name, flags=re.IGNORECASE)
+        if found is None:
+            ctx.fail(None, [], "the file name does not start with the survey year ('NSS24 ...')")
+        return f"20{found.group(1)}"
+
+
+@dataclass(frozen=True)
+class PrefixAndField:
+    """``<prefix>|<the file's single value of a field>``, e.g. ``nss|2024``."""
+
+    prefix: str
+    field: str
+
+    def resolve(self, ctx: FileContext) -> str:
+        values = ctx.fetchall(f'SELECT DISTINCT "{self.field}" FROM {ctx.table}')
+        if len(values) != 1 or values[0][0] is None:
+            ctx.fail(1, [self.field], f"expected one {self.field} for the file, found {values}")
+        value = values[0][0]
+        return f"{self.prefix}|{value.isoformat() if isinstance(value, date) else value}"
+
+
+#: The 47 service lines of Tables 4-4h (June and July 2025 files), in the published order.
+CHS_SERVICES: tuple[str, ...] = (
+    "(A) Adult safeguarding",
+    "(A) Audiology",
+    "(A) Clinical support to social care, care homes and domiciliary care",
+    "(A) Community nursing services",
+    "(A) Home oxygen assessment services",
+    "(A) Intermediate care and reablement",
+    "(A) Musculoskeletal service",
+    "(A) Neurorehabilitation (multi-disciplinary)",
+    "(A) Nursing and Therapy support for LTCs: Continence/ colostomy",
+    "(A) Nursing and Therapy support for LTCs: Diabetes",
+    "(A) Nursing and Therapy support for LTCs: Falls",
+    "(A) Nursing and Therapy support for LTCs: Heart failure",
+    "(A) Nursing and Therapy support for LTCs: Lymphoedema",
+    "(A) Nursing and Therapy support for LTCs: MND",
+    "(A) Nursing and Therapy support for LTCs: MS",
+    "(A) Nursing and Therapy support for LTCs: Respiratory/COPD",
+    "(A) Nursing and Therapy support for LTCs: Stroke",
+    "(A) Nursing and Therapy support for LTCs: TB",
+    "(A) Nursing and Therapy support for LTCs: Tissue viability",
+    "(A) Podiatry and podiatric surgery",
+    "(A) Rehabilitation bed-based care",
+    "(A) Rehabilitation services (integrated)",
+    "(A) Therapy interventions: Dietetics",
+    "(A) Therapy interventions: Occupational therapy",
+    "(A) Therapy interventions: Orthotics",
+    "(A) Therapy interventions: Physiotherapy",
+    "(A) Therapy interventions: Speech and language",
+    "(A) Urgent Community Response/Rapid Response team",
+    "(A) Weight management and obesity services",
+    "(A) Wheelchair, orthotics, prosthetics and equipment",
+    "(CYP) Antenatal, new-born and children screening and immunisation services",
+    "(CYP) Audiology",
+    "(CYP) Child health information service",
+    "(CYP) Community nursing services (planned care and rapid response teams)",
+    "(CYP) Community paediatric service",
+    "(CYP) Looked after children teams",
+    "(CYP) New-born hearing screening",
+    "(CYP) Nursing and Therapy teams support for long term conditions",
+    "(CYP) Rapid Response Services",
+    "(CYP) Safeguarding",
+    "(CYP) Therapy interventions: Dietetics",
+    "(CYP) Therapy interventions: Occupational therapy",
+    "(CYP) Therapy interventions: Orthotics",
+    "(CYP) Therapy interventions: Physiotherapy",
+    "(CYP) Therapy interventions: Speech and language",
+    "(CYP) Vision screening",
+    "(CYP) Wheelchair, orthotics, prosthetics and equipment",
+)
+
+
+def build_collections() -> tuple[Collection, ...]:
+    """The six collections, in matching order."""
+    from oversight.collections import Collection, Field, Layout, PrefixAndFieldDate, snake
+
+    # ----------------------------------------------------------------------------------------------------
+    # NHS Sickness Absence Rates (raw_formats §7.1)
+
+    _SICKNESS_COLUMNS = (
+        "DATE",
+        "NHSE_REGION_CODE",
+        "NHSE_REGION_NAME",
+        "ICS_CODE",
+        "ICS_NAME",
+        "ORG_CODE",
+        "ORG_NAME",
+        "ORG_TYPE",
+        "FTE_DAYS_LOST",
+        "FTE_DAYS_AVAILABLE",
+        "SICKNESS_ABSENCE_RATE_PERCENT",
+    )
+
+    NHS_SICKNESS_ABSENCE = Collection(
+        name="nhs_sickness_absence",
+        description="NHS Sickness Absence Rates, monthly organisation CSV, all staff groups (raw_formats §7.1)",
+        file_pattern=r"NHS Sickness Absence rates CSV, [A-Za-z]+ \d{4}.*\.csv",
+        layouts=(Layout("monthly_org_11", _SICKNESS_COLUMNS, renames=(("DATE", "month_end_date"),)),),
+        fields=(
+            Field(
+                "month_end_date",
+                "date",
+                required=True,
+                date_format="%d/%m/%Y",
+                date_pattern=r"\d{2}/\d{2}/\d{4}",
+                date_description="dd/mm/yyyy",
+            ),
+            Field("nhse_region_code"),
+            Field("nhse_region_name"),
+            Field("ics_code"),
+            Field("ics_name"),
+            Field("org_code", required=True),
+            Field("org_name"),
+            Field("org_type", required=True),
+            Field("fte_days_lost", "number", required=True),
+            Field("fte_days_available", "number", required=True),
+            Field("sickness_absence_rate_percent", "number"),
+        ),
+        key=("org_code",),
+        period_key=PrefixAndFieldDate("sickness-absence", "month_end_date"),
+    )
+
+    # ----------------------------------------------------------------------------------------------------
+    # NHS Staff Survey detailed organisational results (raw_formats §7.2)
+
+    _NSS_ID_COLUMNS = ("ODS code", "Organisation name", "Benchmarking group", "Region", "ICS", "Weighting")
+    _NSS_ID_FIELDS = (
+        Field("ods_code", required=True),
+        Field("organisation_name"),
+        Field("benchmarking_group"),
+        Field("region"),
+        Field("ics"),
+        Field("weighting"),
+        Field("survey_year", required=True),
+    )
+    _NSS_FILE = r"NSS\d{2} detailed spreadsheets organisational results.*\.xlsx"
+
+    def _nss_sheet(name: str, sheet: str, code: str, field_prefix: str, description: str) -> Collection:
+        return Collection(
+            name=name,
+            description=description,
+            file_pattern=_NSS_FILE,
+            layouts=(
+                Layout(
+                    f"nss_{field_prefix}",
+                    (*_NSS_ID_COLUMNS, f"{code} - score", f"{code} - Base (number of responses)"),
+                    renames=(
+                        (f"{code} - score", f"{field_prefix}_score"),
+                        (f"{code} - Base (number of responses)", f"{field_prefix}_responses"),
+                    ),
+                    derived=(SurveyYearInFileName("survey_year"),),
+                    other_columns="ignore",
+                ),
+            ),
+            fields=(
+                *_NSS_ID_FIELDS,
+                # fewer than 10 responses: the cell is blank (not displayed)
+                Field(f"{field_prefix}_score", "number"),
+                Field(f"{field_prefix}_responses", "number"),
+            ),
+            key=("ods_code",),
+            null_tokens=("-",),
+            sheet=SheetSpec(sheet, header_row=5),
+            period_key=PrefixAndField("nss", "survey_year"),
+        )
+
+    NHS_STAFF_SURVEY_PEOPLE_PROMISE = _nss_sheet(
+        "nhs_staff_survey_people_promise",
+        "PEOPLE PROMISE ELEMENTS",
+        "PP3_2",
+        "raising_concerns",
+        "NHS Staff Survey organisational results, sheet PEOPLE PROMISE ELEMENTS: PP3_2 raising concerns (OF0061)",
+    )
+    NHS_STAFF_SURVEY_THEMES = _nss_sheet(
+        "nhs_staff_survey_themes",
+        "THEMES",
+        "Staff Engagement",
+        "staff_engagement",
+        "NHS Staff Survey organisational results, sheet THEMES: staff engagement (OF0084)",
+    )
+
+    # ----------------------------------------------------------------------------------------------------
+    # Community health services waiting lists (raw_formats §6.3)
+
+    _CHS_FILE = r"Community-health-services-waiting-lists-\d{4}-\d{2}-[A-Za-z]+.*\.xlsx"
+
+    def _chs_table(name: str, sheet: str, what: str) -> Collection:
+        return Collection(
+            name=name,
+            description=f"Community health services waiting lists, {sheet}: {what} by service (raw_formats §6.3)",
+            file_pattern=_CHS_FILE,
+            layouts=(
+                Layout(
+                    "chs_table_4",
+                    ("Organisation Type", "Organisation Code", "Organisation Name", *CHS_SERVICES),
+                    derived=(FinancialYearMonthInFileName("month_end_date"),),
+                ),
+            ),
+            fields=(
+                Field("organisation_type", required=True, allowed=("National", "Region", "ICB", "Provider")),
+                Field("organisation_code"),
+                Field("organisation_name"),
+                Field("month_end_date", "date"),
+                *(Field(snake(service), "number") for service in CHS_SERVICES),
+            ),
+            key=("organisation_type", "organisation_code"),
+            sheet=SheetSpec(sheet, header_row=5),
+            period_key=PrefixAndField(sheet.lower().replace(" ", "-"), "month_end_date"),
+        )
+
+    CHS_WAITING_LIST_TOTAL = _chs_table("chs_waiting_list_total", "Table 4", "total waiting list")
+    CHS_WAITING_LIST_52_104_WEEKS = _chs_table(
+        "chs_waiting_list_52_104_weeks", "Table 4g", "number waiting >52-104 weeks"
+    )
+    CHS_WAITING_LIST_OVER_104_WEEKS = _chs_table(
+        "chs_waiting_list_over_104_weeks", "Table 4h", "number waiting >104 weeks"
+    )
+
+    return (
+        NHS_SICKNESS_ABSENCE,
+        NHS_STAFF_SURVEY_PEOPLE_PROMISE,
+        NHS_STAFF_SURVEY_THEMES,
+        CHS_WAITING_LIST_TOTAL,
+        CHS_WAITING_LIST_52_104_WEEKS,
+        CHS_WAITING_LIST_OVER_104_WEEKS,
+    )
