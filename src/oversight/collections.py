@@ -22,6 +22,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol
 
+from oversight.containers import Container
 from oversight.errors import LandingError
 
 __all__ = [
@@ -368,6 +369,8 @@ class Collection:
     reference_checks: tuple[RegistryIds, ...] = ()
     null_tokens: tuple[str, ...] = ()
     dialect: CsvDialect = field(default_factory=CsvDialect)
+    #: How to get a CSV out of a non-CSV file (a spreadsheet sheet, a ZIP member); ``None`` for plain CSV.
+    container: Container | None = None
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
@@ -613,6 +616,9 @@ NHSE_AE_SYSTEM_MAPPING = Collection(
 
 #: Every collection the landing step knows, in matching order.
 COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
+from oversight.collections_acute import ACUTE_COLLECTIONS  # noqa: E402  (it builds on the classes above)
+
+COLLECTIONS += ACUTE_COLLECTIONS
 
 
 def match_collection(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> Collection | None:

@@ -54,6 +54,7 @@ from oversight.collections import (
     RegistryIds,
     match_collection,
 )
+from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
 
 __all__ = [
@@ -229,6 +230,10 @@ class _Source:
     size: int = 0
     blank_lines: list[int] = field(default_factory=list)
     first_line: bytes | None = None
+    #: The CSV actually read: ``path`` itself, or a CSV extracted from a spreadsheet or ZIP.
+    read_path: Path | None = None
+    #: Added to a line of ``read_path`` to give the row/line in the original file.
+    line_offset: int = 0
 
 
 @dataclass
@@ -265,6 +270,8 @@ class _FileContext:
         return field_name
 
     def problem(self, line: int | None, field_names: Sequence[str], message: str) -> LandingProblem:
+        if line is not None:
+            line += self.source.line_offset
         return LandingProblem(self.source.display, line, tuple(self.label(f) for f in field_names), message)
 
     def fail(self, line: int | None, field_names: Sequence[str], message: str) -> NoReturn:
@@ -289,9 +296,23 @@ class _Stager:
             raise LandingError([LandingProblem(source.display, None, (), f"could not be read: {first}")]) from exc
 
     def _stage(self, index: int, source: _Source) -> _Staged:
-        _scan(source)
         coll = source.collection
         ctx = _FileContext(self.con, source, {})
+        if coll.container is not None:
+            _scan(source)  # hash and size of the file as published
+            if source.size == 0:
+                ctx.fail(1, (), "the file is empty")
+            sha256, size = source.sha256, source.size
+            try:
+                converted = coll.container.extract(source.path, self.scratch / f"container_{index}")
+            except ContainerError as exc:
+                ctx.fail(exc.line, (), str(exc))
+            source.read_path, source.line_offset = converted.path, converted.line_offset
+            source.display = f"{source.display} [{converted.where}]"
+            _scan(source)
+            source.sha256, source.size = sha256, size
+        else:
+            _scan(source)
         if source.size == 0 or source.first_line is None:
             ctx.fail(1, (), "the file is empty (expected a header row and data rows)")
         layout, positions = self._choose_layout(ctx)
@@ -332,7 +353,7 @@ class _Stager:
             "_source_file": _lit(source.path.name),
             "_source_path": _lit(source.rel),
             "_source_sha256": _lit(source.sha256),
-            "_source_line": "_line",
+            "_source_line": f"_line + {int(source.line_offset)}",
             "_landed_at": f"CAST({_lit(self.landed_at.isoformat(sep=' '))} AS TIMESTAMP)",
             "_period_key": _lit(period_key),
         }
@@ -403,7 +424,7 @@ class _Stager:
     def _read_csv(self, ctx: _FileContext, index: int, table: str, n_columns: int) -> None:
         source = ctx.source
         dialect = source.collection.dialect
-        path = source.path
+        path = source.read_path or source.path
         if any(ch in str(path) for ch in "*?[]{}"):  # DuckDB would treat these as a glob
             link = self.scratch / f"input_{index}.csv"
             try:
@@ -815,7 +836,7 @@ def _scan(source: _Source) -> None:
     carry = b""
     blanks: list[int] = []
     first: bytes | None = None
-    with source.path.open("rb") as handle:
+    with (source.read_path or source.path).open("rb") as handle:
         while chunk := handle.read(_CHUNK):
             digest.update(chunk)
             size += len(chunk)
