@@ -149,6 +149,9 @@ class Layout:
     has_header: bool = True
     renames: tuple[tuple[str, str], ...] = ()
     derived: tuple[Derivation, ...] = ()
+    #: Up to this many extra header cells after ``columns`` are tolerated when every data cell under them is
+    #: empty (a publisher's stray trailing columns, e.g. A&E September 2024: six empty columns, header 'a').
+    stray_trailing_columns: int = 0
 
     def field_for(self, column: str) -> str:
         return dict(self.renames).get(column, snake(column))

@@ -116,7 +116,8 @@ NHSE_AE_MONTHLY = Collection(
     description="A&E attendances and emergency admissions, monthly provider CSV (raw_formats §1.1)",
     # Monthly-AE-March-2025.csv, Monthly-AE-Nov-25-CSV-revised.csv, July-2025-CSV-9jfy4.csv, May-2026-CSV-F4flrg.csv
     file_pattern=r"(monthly-ae-[a-z]+-\d{2,4}.*|[a-z]+-\d{4}-csv.*)\.csv",
-    layouts=(Layout("msitae_22", tuple(c for c, _ in _AE_COLUMNS), renames=_AE_COLUMNS),),
+    # September 2024 carries six empty trailing columns, header cell 'a' (raw_formats 1.1): tolerated if empty.
+    layouts=(Layout("msitae_22", tuple(c for c, _ in _AE_COLUMNS), renames=_AE_COLUMNS, stray_trailing_columns=6),),
     fields=(
         _text(
             "period",

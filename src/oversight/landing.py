@@ -234,6 +234,8 @@ class _Source:
     read_path: Path | None = None
     #: Added to a line of ``read_path`` to give the row/line in the original file.
     line_offset: int = 0
+    #: Stray empty trailing columns the file carries beyond its layout (``Layout.stray_trailing_columns``).
+    stray_columns: int = 0
 
 
 @dataclass
@@ -320,7 +322,9 @@ class _Stager:
         raw, src, typed, full = (f"{t}_{index}" for t in ("raw", "src", "typed", "full"))
         n_columns = len(layout.columns)
 
-        self._read_csv(ctx, index, raw, n_columns)
+        self._read_csv(ctx, index, raw, n_columns + source.stray_columns)
+        if source.stray_columns:
+            self._check_stray_columns(ctx, raw, n_columns, source.stray_columns)
         data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
         if data_rows <= 0:
             ctx.fail(1, (), "the file has no data rows")
@@ -383,6 +387,18 @@ class _Stager:
         dialect = coll.dialect
         header = next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
         header = [h.strip(TRIM_CHARACTERS) for h in header]
+        for layout in coll.layouts:
+            stray = len(header) - len(layout.columns)
+            if 0 < stray <= layout.stray_trailing_columns and [h.casefold() for h in header[:-stray]] == [
+                c.casefold() for c in layout.columns
+            ]:
+                ctx.source.stray_columns = stray
+                positions = {
+                    layout.field_for(c): (i, header[i])
+                    for i, c in enumerate(layout.columns)
+                    if layout.field_for(c) in field_names
+                }
+                return layout, positions
         normalised = [h.casefold() for h in header]
         repeated = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
         if repeated:
@@ -420,6 +436,26 @@ class _Stager:
         )
 
     # -- reading ------------------------------------------------------------------------------
+
+    def _check_stray_columns(self, ctx: _FileContext, raw: str, first: int, count: int) -> None:
+        """Stray trailing columns must be empty on every data row (their header cell may hold anything)."""
+        filled = " OR ".join(f"clean_text(c{i}) IS NOT NULL" for i in range(first, first + count))
+        rows = self.con.execute(
+            f"SELECT rowid + 1, {', '.join(f'clean_text(c{i}) IS NOT NULL' for i in range(first, first + count))} "
+            f"FROM {raw} WHERE rowid >= 1 AND ({filled}) ORDER BY rowid LIMIT {MAX_PROBLEMS_PER_FILE}"
+        ).fetchall()
+        if rows:
+            raise LandingError(
+                [
+                    LandingProblem(
+                        ctx.source.display,
+                        int(row[0]) + ctx.source.line_offset,
+                        (f"column {first + next(i for i, f in enumerate(row[1:]) if f) + 1}",),
+                        "a stray column after the layout's last column holds a value",
+                    )
+                    for row in rows
+                ]
+            )
 
     def _read_csv(self, ctx: _FileContext, index: int, table: str, n_columns: int) -> None:
         source = ctx.source

@@ -235,3 +235,63 @@ def test_sheet_header_is_found_by_content(tmp_path: Path) -> None:
     header = converted.path.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("Regional Team Code,Regional Team Name,Provider Code,Provider Name,Total Waiting List")
     assert ",," not in header  # spacer columns dropped
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Publisher quirks on real fixtures (tests/python/fixtures/ae_monthly, raw_formats 1.1)
+
+AE_FIXTURES = Path(__file__).parent / "fixtures" / "ae_monthly"
+AE_SEP_2024 = AE_FIXTURES / "Monthly-AE-September-2024.csv"
+AE_MAY_2026 = AE_FIXTURES / "May-2026-CSV-F4flrg.csv"
+
+
+def test_stray_trailing_columns_and_footer_spellings_land(tmp_path: Path) -> None:
+    land(AE_FIXTURES, tmp_path / "landing", SEEDS)
+    rows = query(
+        f"SELECT _period_key, period, org_code, att_type1, _source_line FROM "
+        f"read_parquet('{tmp_path}/landing/nhse_ae_monthly/*.parquet') WHERE upper(period) = 'TOTAL' ORDER BY 1"
+    )
+    # Footers 'Total,Total ,Total,Total' (Sep 2024) and 'TOTAL ,TOTAL ,...' (May 2026) land trimmed.
+    assert rows == [
+        ("ae-monthly|MSitAE-MAY-2026", "TOTAL", "TOTAL", rows[0][3], 194),
+        ("ae-monthly|MSitAE-SEPTEMBER-2024", "Total", "Total", 1335923.0, 199),
+    ]
+
+
+def test_a_value_in_a_stray_column_is_rejected(tmp_path: Path) -> None:
+    lines = AE_SEP_2024.read_bytes().split(b"\r\n")
+    lines[2] += b"7"  # the last (28th) field of line 3
+    message = rejected(stage(tmp_path, (b"\r\n".join(lines), AE_SEP_2024.name)), tmp_path)
+    assert f"{AE_SEP_2024.name}, line 3, column 'column 28'" in message and "stray column" in message
+
+
+def test_more_stray_columns_than_tolerated_are_a_layout_error(tmp_path: Path) -> None:
+    lines = [line + b"," if line else line for line in AE_SEP_2024.read_bytes().split(b"\r\n")]
+    message = rejected(stage(tmp_path, (b"\r\n".join(lines), AE_SEP_2024.name)), tmp_path)
+    assert "line 1" in message and "the header repeats column name(s)" in message
+
+
+def test_rtt_full_extract_layout_lands_from_a_zip(tmp_path: Path) -> None:
+    """SYNTHETIC values in the documented layout (raw_formats 2.1; the team has no real RTT full extract):
+    the 121-column header, a Part_2 row and a Part_3 row whose week bands and Total are blank, not zero."""
+    from oversight.collections_acute import NHSE_RTT_FULL_EXTRACT
+
+    header = NHSE_RTT_FULL_EXTRACT.layouts[0].columns
+    assert len(header) == 121
+    dims = (
+        "RTT-June-2024,QH8,NHS MID AND SOUTH ESSEX INTEGRATED CARE BOARD,RAJ,MID AND SOUTH ESSEX NHS FOUNDATION TRUST"
+    )
+    part2 = f"{dims},,,NONC,,Part_2,Incomplete Pathways,C_999,Total," + ",".join(["0"] * 52 + ["1"] + ["0"] * 52)
+    part3 = f"{dims},,,NONC,,Part_3,New RTT Periods - All Patients,C_999,Total," + "," * 104
+    text = "\r\n".join([",".join(header), part2 + ",,,44", part3 + ",,,9"]) + "\r\n"
+    archive = tmp_path / "Full-CSV-data-file-Jun24-ZIP-3M-x1.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
+        handle.writestr("20240630-RTT-June-2024-full-extract.csv", text)
+    data = stage(tmp_path, (archive, archive.name))
+    report = land(data, tmp_path / "landing", SEEDS)
+    assert [f.period_key for f in report.landed] == ["rtt-extract|RTT-June-2024"]
+    rows = query(
+        f"SELECT rtt_part_type, gt_52_to_53_weeks_sum_1, gt_00_to_01_weeks_sum_1, total, total_all, _source_line "
+        f"FROM read_parquet('{tmp_path}/landing/nhse_rtt_full_extract/*.parquet') ORDER BY _source_line"
+    )
+    assert rows == [("Part_2", 1.0, 0.0, None, 44.0, 2), ("Part_3", None, None, None, 9.0, 3)]
