@@ -10,8 +10,9 @@ registry as (
 
 monthly as (
     select * from {{ ref('stg_nhse_ae__monthly_provider') }}
-    -- NHS trusts: 3-character ODS codes (sites, walk-in centres and independent providers are longer).
-    where not is_england_total and length(org_code) = 3
+    -- NHS trusts: 3-character ODS codes starting R or T (sites, walk-in centres and most independent
+    -- providers have longer codes; 3-character A* and N* codes are independent or community providers).
+    where not is_england_total and length(org_code) = 3 and left(org_code, 1) in ('R', 'T')
 ),
 
 quarter_ends as (

@@ -163,7 +163,19 @@ def test_zip_without_the_expected_member_is_rejected(tmp_path: Path) -> None:
     assert "expected one member" in message and "readme.txt" in message
 
 
-@pytest.mark.parametrize("name", [AE_JUNE.name, CWT.name, DM01_ZIP.name])
+@pytest.mark.parametrize(
+    "name",
+    [
+        AE_JUNE.name,
+        AE_XLSX.name,
+        CWT.name,
+        AMBSYS_CSV.name,
+        AMBSYS_XLSX.name,
+        DM01_JUNE.name,
+        DM01_ZIP.name,
+        "Full-CSV-data-file-Mar26-ZIP-4M-Dc1i9U.zip",
+    ],
+)
 def test_empty_file_is_rejected(name: str, tmp_path: Path) -> None:
     message = rejected(stage(tmp_path, (b"", name)), tmp_path)
     assert name in message and "line 1" in message and "empty" in message
@@ -295,3 +307,34 @@ def test_rtt_full_extract_layout_lands_from_a_zip(tmp_path: Path) -> None:
         f"FROM read_parquet('{tmp_path}/landing/nhse_rtt_full_extract/*.parquet') ORDER BY _source_line"
     )
     assert rows == [("Part_2", 1.0, 0.0, None, 44.0, 2), ("Part_3", None, None, None, 9.0, 3)]
+
+
+def _zip_of(member: str, content: Path, tmp_path: Path) -> Path:
+    archive = tmp_path / f"{member}.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.write(content, member)
+    return archive
+
+
+@pytest.mark.parametrize(
+    ("collection", "name", "content", "expected"),
+    [
+        ("nhse_ae_monthly", "Monthly-AE-June-2025.csv", AMBSYS_CSV, "header matches no known nhse_ae_monthly layout"),
+        ("nhse_ae_provider_xlsx", "June-2025-AE-by-provider-x.xlsx", CWT, "has no sheet 'Provider Level Data'"),
+        ("nhse_cwt_provider", CWT.name, AE_XLSX, "has no sheet 'CWT CRS Provider Extract'"),
+        ("nhse_ambsys", "AmbSYS-to-Jun-2025.csv", AE_JUNE, "header matches no known nhse_ambsys layout"),
+        ("nhse_ambsys_time_series", AMBSYS_XLSX.name, CWT, "has no sheet 'Raw'"),
+        ("nhse_dm01_provider", "Monthly-Diagnostics-Web-File-Provider-June-2025.xlsx", AE_XLSX, "no sheet 'Provider'"),
+        ("nhse_dm01_full_extract", DM01_ZIP.name, "zip:DM01-MARCH-2026-full-extract.csv", "header matches no known"),
+        ("nhse_rtt_full_extract", "Full-CSV-data-file-Mar26-ZIP-4M-x.zip", DM01_ZIP, "expected one member"),
+    ],
+)
+def test_each_loader_rejects_a_file_of_another_collection(
+    collection: str, name: str, content: Path | str, expected: str, tmp_path: Path
+) -> None:
+    found = match_collection(name)
+    assert found is not None and found.name == collection
+    if isinstance(content, str):  # an A&E CSV zipped under the member name the collection expects
+        content = _zip_of(content.removeprefix("zip:"), AE_JUNE, tmp_path)
+    message = rejected(stage(tmp_path, (content, name)), tmp_path)
+    assert name in message and expected in message
