@@ -89,6 +89,7 @@ def test_real_acute_files_land_with_their_rows(landed: Path) -> None:
     # XLSX Provider Level Data: England + 201 providers, percentages '-' -> NULL where no attendances.
     assert count(landed, "nhse_ae_provider_xlsx") == 202
     assert count(landed, "nhse_ae_provider_xlsx", "code IS NULL AND name = 'England'") == 1
+    assert count(landed, "nhse_ae_provider_xlsx", "pct_within_4_hours_all IS NULL") == 10  # '-' markers
     # CWT Apr-Jul 2025: 41,013 rows; '' and NULL modality both NULL; fractional counts kept.
     assert count(landed, "nhse_cwt_provider") == 41013
     assert count(landed, "nhse_cwt_provider", "total_treated <> floor(total_treated)") > 0
