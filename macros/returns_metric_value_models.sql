@@ -10,6 +10,10 @@
         'int_metric_values__sickness_absence',
         'int_metric_values__staff_survey',
         'int_metric_values__community_waits',
+        'int_metric_values__ae',
+        'int_metric_values__cancer',
+        'int_metric_values__ambsys',
+        'int_metric_values__rtt',
     ]) }}
 {%- endmacro %}
 

@@ -5,3 +5,7 @@ from oversight.errors import LandingError, OversightError
 __all__ = ["LandingError", "OversightError", "__version__"]
 
 __version__ = "0.1.0"
+
+# Load the collection registry first: it appends the per-group modules (collections_acute, ...), which build
+# on its classes, so importing a group module directly must not start the cycle from the group's side.
+import oversight.collections as _collections  # noqa: F401

@@ -23,6 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol
 
+from oversight.containers import Container
 from oversight.errors import LandingError
 from oversight.workbooks import SheetSpec
 
@@ -154,6 +155,9 @@ class Layout:
     #: ``error``: a header column the layout does not list fails the file. ``ignore``: such columns are read
     #: past (for publications that add measures every year, e.g. the staff survey's score/base pairs).
     other_columns: Literal["error", "ignore"] = "error"
+    #: Up to this many extra header cells after ``columns`` are tolerated when every data cell under them is
+    #: empty (a publisher's stray trailing columns, e.g. A&E September 2024: six empty columns, header 'a').
+    stray_trailing_columns: int = 0
 
     def field_for(self, column: str) -> str:
         return dict(self.renames).get(column, snake(column))
@@ -377,6 +381,8 @@ class Collection:
     #: For a spreadsheet collection: the sheet and header row it reads (:mod:`oversight.workbooks`). One
     #: workbook may feed several collections, one per sheet.
     sheet: SheetSpec | None = None
+    #: How to get a CSV out of a non-CSV file (a spreadsheet sheet, a ZIP member); ``None`` for plain CSV.
+    container: Container | None = None
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
@@ -623,6 +629,7 @@ NHSE_AE_SYSTEM_MAPPING = Collection(
 #: Every collection the landing step knows, in matching order.
 COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
 COLLECTIONS += importlib.import_module("oversight.collections_workforce_community").build_collections()
+COLLECTIONS += importlib.import_module("oversight.collections_acute").ACUTE_COLLECTIONS
 
 
 def match_collections(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> list[Collection]:

@@ -54,6 +54,7 @@ from oversight.collections import (
     RegistryIds,
     match_collections,
 )
+from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
 from oversight.workbooks import sheet_to_csv
 
@@ -233,8 +234,12 @@ class _Source:
     size: int = 0
     blank_lines: list[int] = field(default_factory=list)
     first_line: bytes | None = None
-    #: What the reader reads when it is not ``path``: a workbook sheet written out as CSV.
+    #: The CSV actually read: ``path`` itself, or a CSV extracted from a spreadsheet or ZIP.
     read_path: Path | None = None
+    #: Added to a line of ``read_path`` to give the row/line in the original file.
+    line_offset: int = 0
+    #: Stray empty trailing columns the file carries beyond its layout (``Layout.stray_trailing_columns``).
+    stray_columns: int = 0
 
 
 @dataclass
@@ -271,6 +276,8 @@ class _FileContext:
         return field_name
 
     def problem(self, line: int | None, field_names: Sequence[str], message: str) -> LandingProblem:
+        if line is not None:
+            line += self.source.line_offset
         return LandingProblem(self.source.display, line, tuple(self.label(f) for f in field_names), message)
 
     def fail(self, line: int | None, field_names: Sequence[str], message: str) -> NoReturn:
@@ -296,12 +303,27 @@ class _Stager:
             raise LandingError([LandingProblem(source.display, None, (), f"could not be read: {first}")]) from exc
 
     def _stage(self, index: int, source: _Source) -> _Staged:
-        if source.collection.sheet is not None and source.path.stat().st_size > 0:
-            source.read_path = self.scratch / f"sheet_{index}.csv"
-            sheet_to_csv(source.path, _display(source.path), source.collection.sheet, source.read_path)
-        _scan(source)
         coll = source.collection
         ctx = _FileContext(self.con, source, {})
+        if coll.sheet is not None and source.path.stat().st_size > 0:
+            source.read_path = self.scratch / f"sheet_{index}.csv"
+            sheet_to_csv(source.path, _display(source.path), coll.sheet, source.read_path)
+            _scan(source)
+        elif coll.container is not None:
+            _scan(source)  # hash and size of the file as published
+            if source.size == 0:
+                ctx.fail(1, (), "the file is empty")
+            sha256, size = source.sha256, source.size
+            try:
+                converted = coll.container.extract(source.path, self.scratch / f"container_{index}")
+            except ContainerError as exc:
+                ctx.fail(exc.line, (), str(exc))
+            source.read_path, source.line_offset = converted.path, converted.line_offset
+            source.display = f"{source.display} [{converted.where}]"
+            _scan(source)
+            source.sha256, source.size = sha256, size
+        else:
+            _scan(source)
         if source.size == 0 or source.first_line is None:
             ctx.fail(1, (), "the file is empty (expected a header row and data rows)")
         layout, positions = self._choose_layout(ctx)
@@ -309,7 +331,9 @@ class _Stager:
         raw, src, typed, full = (f"{t}_{index}" for t in ("raw", "src", "typed", "full"))
         n_columns = len(layout.columns) if layout.other_columns == "error" else self._header_width
 
-        self._read_csv(ctx, index, raw, n_columns)
+        self._read_csv(ctx, index, raw, n_columns + source.stray_columns)
+        if source.stray_columns:
+            self._check_stray_columns(ctx, raw, n_columns, source.stray_columns)
         data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
         if data_rows <= 0:
             ctx.fail(1, (), "the file has no data rows")
@@ -342,7 +366,7 @@ class _Stager:
             "_source_file": _lit(source.path.name),
             "_source_path": _lit(source.rel),
             "_source_sha256": _lit(source.sha256),
-            "_source_line": "_line",
+            "_source_line": f"_line + {int(source.line_offset)}",
             "_landed_at": f"CAST({_lit(self.landed_at.isoformat(sep=' '))} AS TIMESTAMP)",
             "_period_key": _lit(period_key),
         }
@@ -372,6 +396,18 @@ class _Stager:
         dialect = coll.dialect
         header = next(csv.reader([text], delimiter=dialect.delimiter, quotechar=dialect.quote))
         header = [h.strip(TRIM_CHARACTERS) for h in header]
+        for layout in coll.layouts:
+            stray = len(header) - len(layout.columns)
+            if 0 < stray <= layout.stray_trailing_columns and [h.casefold() for h in header[:-stray]] == [
+                c.casefold() for c in layout.columns
+            ]:
+                ctx.source.stray_columns = stray
+                positions = {
+                    layout.field_for(c): (i, header[i])
+                    for i, c in enumerate(layout.columns)
+                    if layout.field_for(c) in field_names
+                }
+                return layout, positions
         normalised = [h.casefold() for h in header]
         repeated = sorted({h for h, n in zip(header, normalised, strict=True) if normalised.count(n) > 1})
         if repeated:
@@ -410,6 +446,26 @@ class _Stager:
         )
 
     # -- reading ------------------------------------------------------------------------------
+
+    def _check_stray_columns(self, ctx: _FileContext, raw: str, first: int, count: int) -> None:
+        """Stray trailing columns must be empty on every data row (their header cell may hold anything)."""
+        filled = " OR ".join(f"clean_text(c{i}) IS NOT NULL" for i in range(first, first + count))
+        rows = self.con.execute(
+            f"SELECT rowid + 1, {', '.join(f'clean_text(c{i}) IS NOT NULL' for i in range(first, first + count))} "
+            f"FROM {raw} WHERE rowid >= 1 AND ({filled}) ORDER BY rowid LIMIT {MAX_PROBLEMS_PER_FILE}"
+        ).fetchall()
+        if rows:
+            raise LandingError(
+                [
+                    LandingProblem(
+                        ctx.source.display,
+                        int(row[0]) + ctx.source.line_offset,
+                        (f"column {first + next(i for i, f in enumerate(row[1:]) if f) + 1}",),
+                        "a stray column after the layout's last column holds a value",
+                    )
+                    for row in rows
+                ]
+            )
 
     def _read_csv(self, ctx: _FileContext, index: int, table: str, n_columns: int) -> None:
         source = ctx.source

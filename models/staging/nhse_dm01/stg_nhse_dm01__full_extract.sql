@@ -1,0 +1,34 @@
+-- DM01 full extract (raw_formats 5.2): month x provider x commissioner x diagnostic test, every field
+-- quoted in the file. diagnostic_test 'TOTAL' is the publisher's own roll-up over the 15 tests.
+with
+
+source as (
+    select * from {{ landed_source('nhse_dm01_full_extract') }}
+),
+
+final as (
+    select
+        cast(strptime('01-' || split_part(period, '-', 2) || '-' || split_part(period, '-', 3), '%d-%B-%Y') as date)
+            as month_start,
+        provider_parent_org_code,
+        provider_org_code,
+        provider_org_name,
+        commissioner_parent_org_code,
+        commissioner_org_code,
+        cast(diagnostic_tests_sort_order as integer) as diagnostic_tests_sort_order,
+        diagnostic_test,
+        diagnostic_test = 'TOTAL' as is_total_row,
+        band_06_07 + band_07_08 + band_08_09 + band_09_10 + band_10_11 + band_11_12 + band_12_13 + band_13
+            as waiting_6_plus_weeks,
+        band_13 as waiting_13_plus_weeks,
+        total_waiting_list,
+        waiting_list_activity,
+        planned_activity,
+        unscheduled_activity,
+        total_activity,
+        _source_file as source_file,
+        _source_line as source_line
+    from source
+)
+
+select * from final

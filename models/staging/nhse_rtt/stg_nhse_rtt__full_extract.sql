@@ -1,0 +1,38 @@
+-- RTT full CSV extract (raw_formats 2.1), Part_2 rows feed OF0023. Layout from the reference: the team
+-- has no real file yet, so this model is empty until a 'Full-CSV-data-file-<Mon><YY>-ZIP' is landed.
+-- Week bands are blank (not zero) where a part does not collect them: sums treat blank as 0 only
+-- within a row that has a Total All.
+{%- set within_18 = [] -%}
+{%- for i in range(18) -%}
+    {%- do within_18.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
+{%- endfor -%}
+{%- set over_52 = ['coalesce(gt_104_weeks_sum_1, 0)'] -%}
+{%- for i in range(52, 104) -%}
+    {%- do over_52.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
+{%- endfor %}
+with
+
+source as (
+    select * from {{ landed_source('nhse_rtt_full_extract') }}
+),
+
+final as (
+    select
+        cast(strptime('01-' || split_part(period, '-', 2) || '-' || split_part(period, '-', 3), '%d-%B-%Y') as date)
+            as month_start,
+        provider_parent_org_code,
+        provider_org_code,
+        provider_org_name,
+        commissioner_org_code,
+        rtt_part_type,
+        treatment_function_code,
+        treatment_function_name,
+        {{ within_18 | join(' + ') }} as within_18_weeks,
+        {{ over_52 | join(' + ') }} as over_52_weeks,
+        total_all,
+        _source_file as source_file,
+        _source_line as source_line
+    from source
+)
+
+select * from final

@@ -1,0 +1,605 @@
+"""Acute-sector statistical returns (raw_formats.md §1-§5), declared as data for :mod:`oversight.landing`.
+
+A&E monthly provider CSV (§1.1) and the by-provider XLSX's ``Provider Level Data`` sheet (§1.2); the
+Cancer Waiting Times provider extract (XLSX, §3); AmbSYS as CSV (§4.1) and the time-series XLSX ``Raw`` sheet
+(§4.2); DM01 diagnostics: the provider web file (XLS, §5.1) and the full extract (ZIP of CSV, §5.2); RTT full
+CSV extract (ZIP of CSV, §2.1; layout from the reference, no real file yet).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oversight.collections import (
+    Collection,
+    Field,
+    FileContext,
+    Layout,
+    PrefixAndFileNameDate,
+    snake,
+)
+from oversight.containers import Sheet, ZipMember
+
+__all__ = [
+    "ACUTE_COLLECTIONS",
+    "NHSE_AE_MONTHLY",
+    "NHSE_AE_PROVIDER_XLSX",
+    "NHSE_AMBSYS",
+    "NHSE_AMBSYS_TIME_SERIES",
+    "NHSE_CWT_PROVIDER",
+    "NHSE_DM01_FULL_EXTRACT",
+    "NHSE_DM01_PROVIDER",
+    "NHSE_RTT_FULL_EXTRACT",
+    "PrefixAndSingleValue",
+    "PrefixAndSql",
+]
+
+
+@dataclass(frozen=True)
+class PrefixAndSingleValue:
+    """``<prefix>|<the file's single value of field>`` over rows whose value does not fully match
+    ``exclude`` (RE2, e.g. a footer total row). None or several values is an error naming the lines."""
+
+    prefix: str
+    field: str
+    exclude: str = ""
+
+    def resolve(self, ctx: FileContext) -> str:
+        where = f'WHERE NOT regexp_full_match("{self.field}", ?)' if self.exclude else ""
+        params = [self.exclude] if self.exclude else []
+        rows = ctx.fetchall(f'SELECT "{self.field}", min(_line) FROM {ctx.table} {where} GROUP BY 1 ORDER BY 2', params)
+        if len(rows) != 1 or rows[0][0] is None:
+            found = ", ".join(f"'{value}' (line {line})" for value, line in rows) or "none"
+            ctx.fail(
+                rows[1][1] if len(rows) > 1 else 1,
+                [self.field],
+                f"a file must cover one {ctx.label(self.field)}; found {found}",
+            )
+        return f"{self.prefix}|{rows[0][0]}"
+
+
+@dataclass(frozen=True)
+class PrefixAndSql:
+    """``<prefix>|<a scalar SQL expression over the file's typed rows>``, e.g. the latest month it covers."""
+
+    prefix: str
+    expression: str
+    description: str
+
+    def resolve(self, ctx: FileContext) -> str:
+        value = ctx.fetchall(f"SELECT {self.expression} FROM {ctx.table}")[0][0]
+        if value is None:
+            ctx.fail(1, (), f"cannot tell the {self.description} the file covers")
+        return f"{self.prefix}|{value}"
+
+
+def _text(name: str, **kwargs: object) -> Field:
+    return Field(name, "text", **kwargs)  # type: ignore[arg-type]
+
+
+def _number(name: str, **kwargs: object) -> Field:
+    return Field(name, "number", **kwargs)  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------------------------------------------------
+# A&E monthly provider CSV (raw_formats §1.1)
+
+_AE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Period", "period"),
+    ("Org Code", "org_code"),
+    ("Parent Org", "parent_org"),
+    ("Org name", "org_name"),
+    ("A&E attendances Type 1", "att_type1"),
+    ("A&E attendances Type 2", "att_type2"),
+    ("A&E attendances Other A&E Department", "att_other"),
+    ("A&E attendances Booked Appointments Type 1", "att_booked_type1"),
+    ("A&E attendances Booked Appointments Type 2", "att_booked_type2"),
+    ("A&E attendances Booked Appointments Other Department", "att_booked_other"),
+    ("Attendances over 4hrs Type 1", "over4_type1"),
+    ("Attendances over 4hrs Type 2", "over4_type2"),
+    ("Attendances over 4hrs Other Department", "over4_other"),
+    ("Attendances over 4hrs Booked Appointments Type 1", "over4_booked_type1"),
+    ("Attendances over 4hrs Booked Appointments Type 2", "over4_booked_type2"),
+    ("Attendances over 4hrs Booked Appointments Other Department", "over4_booked_other"),
+    ("Patients who have waited 4-12 hs from DTA to admission", "dta_4_to_12_hours"),
+    ("Patients who have waited 12+ hrs from DTA to admission", "dta_over_12_hours"),
+    ("Emergency admissions via A&E - Type 1", "emergency_admissions_type1"),
+    ("Emergency admissions via A&E - Type 2", "emergency_admissions_type2"),
+    ("Emergency admissions via A&E - Other A&E department", "emergency_admissions_other"),
+    ("Other emergency admissions", "other_emergency_admissions"),
+)
+#: The footer total row in any of its published spellings (trimmed; ``TOTAL``, ``Total``).
+AE_TOTAL_PATTERN = r"(?i)total"
+
+NHSE_AE_MONTHLY = Collection(
+    name="nhse_ae_monthly",
+    description="A&E attendances and emergency admissions, monthly provider CSV (raw_formats §1.1)",
+    # Monthly-AE-March-2025.csv, Monthly-AE-Nov-25-CSV-revised.csv, July-2025-CSV-9jfy4.csv, May-2026-CSV-F4flrg.csv
+    file_pattern=r"(monthly-ae-[a-z]+-\d{2,4}.*|[a-z]+-\d{4}-csv.*)\.csv",
+    # September 2024 carries six empty trailing columns, header cell 'a' (raw_formats 1.1): tolerated if empty.
+    layouts=(Layout("msitae_22", tuple(c for c, _ in _AE_COLUMNS), renames=_AE_COLUMNS, stray_trailing_columns=6),),
+    fields=(
+        _text(
+            "period",
+            required=True,
+            pattern=r"(?i)MSitAE-[A-Z]+-\d{4}|total",
+            pattern_description="like 'MSitAE-JUNE-2025' (or the footer 'TOTAL')",
+        ),
+        _text("org_code", required=True),
+        _text("parent_org"),
+        _text("org_name"),
+        *(_number(name, required=True) for _, name in _AE_COLUMNS[4:]),
+    ),
+    key=("period", "org_code"),
+    period_key=PrefixAndSingleValue("ae-monthly", "period", exclude=AE_TOTAL_PATTERN),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# A&E by-provider XLSX, "Provider Level Data" sheet (raw_formats §1.2): two-row header flattened as
+# "<group> | <name>"; the England row has Code '-'; percentages are fractions or '-'.
+
+_ATT = "A&E attendances"
+_LT4 = "A&E attendances less than 4 hours from arrival to admission, transfer or discharge"
+_GT4 = "A&E attendances greater than 4 hours from arrival to admission, transfer or discharge"
+_PCT = "Percentage of attendances within 4 hours"
+_ADM = "Emergency Admissions"
+_TYPES = (
+    ("Type 1 Departments - Major A&E", "type1"),
+    ("Type 2 Departments - Single Specialty", "type2"),
+    ("Type 3 Departments - Other A&E/Minor Injury Unit", "type3"),
+)
+_AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Code", "code"),
+    ("Region", "region"),
+    ("Name", "name"),
+    *((f"{_ATT} | {c}", f"attendances_{n}") for c, n in _TYPES),
+    (f"{_ATT} | Total attendances", "attendances_total"),
+    *((f"{_LT4} | {c}", f"within_4_hours_{n}") for c, n in _TYPES),
+    (f"{_LT4} | Total Attendances < 4 hours", "within_4_hours_total"),
+    *((f"{_GT4} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
+    (f"{_GT4} | Total Attendances > 4 hours", "over_4_hours_total"),
+    (f"{_PCT} | Percentage in 4 hours or less (all)", "pct_within_4_hours_all"),
+    (f"{_PCT} | Percentage in 4 hours or less (type 1)", "pct_within_4_hours_type1"),
+    (f"{_PCT} | Percentage in 4 hours or less (type 2)", "pct_within_4_hours_type2"),
+    (f"{_PCT} | Percentage in 4 hours or less (type 3)", "pct_within_4_hours_type3"),
+    (f"{_ADM} | Emergency Admissions via Type 1 A&E", "emergency_admissions_type1"),
+    (f"{_ADM} | Emergency Admissions via Type 2 A&E", "emergency_admissions_type2"),
+    (f"{_ADM} | Emergency Admissions via Type 3 and 4 A&E", "emergency_admissions_type3_4"),
+    (f"{_ADM} | Total Emergency Admissions via A&E", "emergency_admissions_via_ae"),
+    (f"{_ADM} | Other Emergency admissions (i.e not via A&E)", "other_emergency_admissions"),
+    (f"{_ADM} | Total Emergency Admissions", "emergency_admissions_total"),
+    (
+        f"{_ADM} | Number of patients spending >4 hours from decision to admit to admission",
+        "dta_over_4_hours",
+    ),
+    (
+        f"{_ADM} | Number of patients spending >12 hours from decision to admit to admission",
+        "dta_over_12_hours",
+    ),
+    ("Unnamed 29", "icb_name"),  # Excel column AC, unlabelled
+    ("Title Period", "period"),
+    ("Title Published", "published"),
+)
+
+NHSE_AE_PROVIDER_XLSX = Collection(
+    name="nhse_ae_provider_xlsx",
+    description="A&E by-provider XLSX, 'Provider Level Data' sheet (raw_formats §1.2)",
+    file_pattern=r"[a-z]+-\d{4}-ae-by-provider.*\.xlsx",
+    container=Sheet(
+        "Provider Level Data",
+        header_cell="Percentage in 4 hours or less (all)",
+        group_row=True,
+        title_fields=(("Period:", "Title Period"), ("Published:", "Title Published")),
+    ),
+    layouts=(Layout("provider_level_data", tuple(c for c, _ in _AE_XLSX_COLUMNS), renames=_AE_XLSX_COLUMNS),),
+    fields=(
+        _text("code"),
+        _text("region"),
+        _text("name", required=True),
+        *(_number(n) for _, n in _AE_XLSX_COLUMNS[3:27]),
+        _text("icb_name"),
+        _text("period", required=True),
+        _text("published"),
+    ),
+    key=("code",),
+    # '-' marks a percentage with no attendances, and the England row's code and region.
+    null_tokens=("-",),
+    period_key=PrefixAndSingleValue("ae-provider-xlsx", "period"),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# Cancer Waiting Times provider extract (raw_formats §3)
+
+_CWT_COLUMNS = (
+    "PERIOD",
+    "YEAR",
+    "MONTH",
+    "STANDARD",
+    "ORG CODE",
+    "STAGE/ROUTE",
+    "TREATMENT MODALITY",
+    "CANCER TYPE",
+    "TOTAL TREATED",
+    "WITHIN STANDARD",
+    "BREACHES",
+)
+
+NHSE_CWT_PROVIDER = Collection(
+    name="nhse_cwt_provider",
+    description="Cancer Waiting Times 'CWT CRS Provider Extract' XLSX (raw_formats §3)",
+    file_pattern=r"cwt-crs-.+-data-extract-provider.*\.xlsx",
+    container=Sheet("CWT CRS Provider Extract", header_cell="STANDARD"),
+    layouts=(Layout("cwt_crs_11", _CWT_COLUMNS),),
+    fields=(
+        Field("period", "date", required=True, date_format="%Y-%m-%d", date_pattern=r"\d{4}-\d{2}-\d{2}"),
+        _text("year"),
+        _text("month"),
+        _text("standard", required=True, allowed=("28-day FDS", "31-day Combined", "62-day Combined")),
+        _text("org_code", required=True),
+        _text("stage_route", required=True),
+        _text("treatment_modality"),
+        _text("cancer_type", required=True),
+        _number("total_treated", required=True),
+        _number("within_standard", required=True),
+        _number("breaches", required=True),
+    ),
+    key=("period", "standard", "org_code", "stage_route", "treatment_modality", "cancer_type"),
+    period_key=PrefixAndSql(
+        "cwt-provider", "strftime(min(period), '%Y-%m') || '..' || strftime(max(period), '%Y-%m')", "months"
+    ),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# AmbSYS (raw_formats §4)
+
+_AMBSYS_CODES = [
+    "A0",
+    "A1",
+    "A2",
+    "A3",
+    "A4",
+    "A114",
+    "A5",
+    "A6",
+    "A111",
+    "A112",
+    "A113",
+    "A7",
+    "A8",
+    "A9",
+    "A10",
+    "A11",
+    "A12",
+    "A24",
+    "A25",
+    "A26",
+    "A27",
+    "A28",
+    "A29",
+    "A30",
+    "A31",
+    "A32",
+    "A33",
+    "A34",
+    "A35",
+    "A36",
+    "A37",
+    "A38",
+    "A126",
+    "A127",
+    "A128",
+    "A129",
+    "A130",
+    "A131",
+    "A17",
+    "A18",
+    "A19",
+    "A20",
+    "A21",
+    "A22",
+    "A23",
+    "A132",
+    "A133",
+    "A134",
+    "A135",
+    "A136",
+    "A137",
+    "A138",
+    "A139",
+    "A53",
+    "A54",
+    "A55",
+    "A56",
+    "A39",
+    "A40",
+    "A41",
+    "A42",
+    "A43",
+    "A44",
+    "A45",
+    "A46",
+    "A47",
+    "A48",
+    "A74",
+    "A82",
+    "A83",
+    "A84",
+    "A78",
+    "A94",
+    "A95",
+    "A96",
+    "A115",
+    "A116",
+    "A117",
+    "A118",
+    "A75",
+    "A85",
+    "A86",
+    "A87",
+    "A79",
+    "A97",
+    "A98",
+    "A99",
+    "A119",
+    "A120",
+    "A121",
+    "A122",
+    "A76",
+    "A88",
+    "A89",
+    "A90",
+    "A80",
+    "A100",
+    "A101",
+    "A102",
+    "A77",
+    "A91",
+    "A92",
+    "A93",
+    "A81",
+    "A103",
+    "A104",
+    "A105",
+    "A49",
+    "A50",
+    "A51",
+    "A52",
+    "A13",
+    "A14",
+    "A15",
+    "A16",
+    "A106",
+    "A107",
+    "A108",
+    "A109",
+    "A110",
+    "A140",
+    "A141",
+    "A142",
+    "A143",
+    "A144",
+    "A145",
+    "A146",
+    "A147",
+    "A148",
+    "A124",
+    "A125",
+    "A57",
+    "A58",
+    "A59",
+    "A60",
+    "A61",
+    "A62",
+    "A63",
+    "A64",
+    "A65",
+    "A66",
+    "A67",
+    "A68",
+    "A69",
+    "A70",
+    "A71",
+    "A72",
+    "A73",
+]
+#: Response-time indicators landed: counts (A8-A12), total seconds, mean and 90th centile per category.
+AMBSYS_LANDED_CODES = (
+    "A8",
+    "A9",
+    "A10",
+    "A11",
+    "A12",
+    *(f"A{n}" for n in range(24, 39)),
+)
+_AMBSYS_FIELDS = tuple(_number(snake(code)) for code in AMBSYS_LANDED_CODES)
+
+NHSE_AMBSYS = Collection(
+    name="nhse_ambsys",
+    description="AmbSYS CSV, every month since Aug 2017 (raw_formats §4.1); '.' = not applicable",
+    file_pattern=r"ambsys-(to|for)-.+\.csv",
+    layouts=(Layout("ambsys_153", ("Year", "Month", "Region", "Org Code", "Org Name", *_AMBSYS_CODES)),),
+    fields=(
+        _number("year", required=True),
+        _number("month", required=True),
+        _text("region"),
+        _text("org_code", required=True),
+        _text("org_name"),
+        *_AMBSYS_FIELDS,
+    ),
+    key=("year", "month", "org_code"),
+    null_tokens=(".",),
+    period_key=PrefixAndSql(
+        "ambsys-csv", "strftime(max(make_date(CAST(year AS INTEGER), CAST(month AS INTEGER), 1)), '%Y-%m')", "months"
+    ),
+)
+
+NHSE_AMBSYS_TIME_SERIES = Collection(
+    name="nhse_ambsys_time_series",
+    description="AmbSYS time-series XLSX, 'Raw' sheet (raw_formats §4.2): fiscal year, month name, seconds",
+    file_pattern=r"ambsys-time-series-until-\d{8}.*\.xlsx",
+    container=Sheet(
+        "Raw",
+        header_cell="Concatenated",
+        section_labels=("Raw data",),  # England and region rows come first, then this label, then trusts
+        keep_columns=("Concatenated", "Year", "Month", "Reg", "Area", "Trust", *AMBSYS_LANDED_CODES),
+    ),
+    layouts=(
+        Layout(
+            "raw_sheet",
+            ("Concatenated", "Year", "Month", "Reg", "Area", "Trust", *AMBSYS_LANDED_CODES),
+            renames=(("Year", "fiscal_year"), ("Month", "month_name"), ("Area", "org_code")),
+        ),
+    ),
+    fields=(
+        _text("concatenated", required=True),
+        _text("fiscal_year", required=True, pattern=r"\d{4}-\d{2}", pattern_description="like '2025-26'"),
+        _text("month_name", required=True),
+        _text("reg"),
+        _text("org_code", required=True),
+        _text("trust"),
+        *_AMBSYS_FIELDS,
+    ),
+    key=("fiscal_year", "month_name", "org_code"),
+    # Not in raw_formats §4.2: the Raw sheet marks means/centiles with no incidents as '-' (e.g. row 105).
+    null_tokens=("-",),
+    period_key=PrefixAndFileNameDate("ambsys-time-series"),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# DM01 diagnostics (raw_formats §5)
+
+_DM01_BANDS = ("0 <01 weeks", *(f"{i:02d} <{i + 1:02d} weeks" for i in range(1, 13)), "13+ weeks")
+_DM01_PROVIDER_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Regional Team Code", "regional_team_code"),
+    ("Regional Team Name", "regional_team_name"),
+    ("Provider Code", "provider_code"),
+    ("Provider Name", "provider_name"),
+    ("Total Waiting List", "total_waiting_list"),
+    ("Number waiting 6+ Weeks", "waiting_6_plus_weeks"),
+    ("Number waiting 13+ Weeks", "waiting_13_plus_weeks"),
+    ("Percentage waiting 6+ weeks", "pct_waiting_6_plus_weeks"),
+    *((band, "band_" + snake(band).replace("_weeks", "")) for band in _DM01_BANDS),
+    ("Planned tests / procedures", "planned_activity"),
+    ("Unscheduled tests / procedures", "unscheduled_activity"),
+    ("Waiting list tests / procedures (excluding planned)", "waiting_list_activity"),
+    ("Title Period", "period"),
+    ("Title Published", "published"),
+)
+
+NHSE_DM01_PROVIDER = Collection(
+    name="nhse_dm01_provider",
+    description="DM01 'Monthly Diagnostics Web File Provider' XLS, 'Provider' sheet (raw_formats §5.1)",
+    file_pattern=r"monthly-diagnostics-web-file-provider-.+\.xlsx?",
+    container=Sheet(
+        "Provider",
+        header_cell="Provider Code",
+        title_fields=(("Period:", "Title Period"), ("Published:", "Title Published")),
+    ),
+    layouts=(Layout("provider_sheet", tuple(c for c, _ in _DM01_PROVIDER_COLUMNS), renames=_DM01_PROVIDER_COLUMNS),),
+    fields=(
+        _text("regional_team_code"),
+        _text("regional_team_name"),
+        _text("provider_code"),
+        _text("provider_name", required=True),
+        *(_number(n) for _, n in _DM01_PROVIDER_COLUMNS[4:-2]),
+        _text("period", required=True, pattern=r"[A-Z][a-z]+ \d{4}", pattern_description="like 'June 2025'"),
+        _text("published"),
+    ),
+    key=("provider_code",),
+    period_key=PrefixAndSingleValue("dm01-provider", "period"),
+)
+
+_DM01_EXTRACT_BANDS = (
+    "00 < 01 Week",
+    *(f"{i:02d} < {i + 1:02d} Weeks" for i in range(1, 13)),
+    "13+ Weeks",
+)
+_DM01_EXTRACT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Period", "period"),
+    ("Provider Parent Org Code", "provider_parent_org_code"),
+    ("Provider Parent Name", "provider_parent_name"),
+    ("Provider Org Code", "provider_org_code"),
+    ("Provider Org Name", "provider_org_name"),
+    ("Commissioner Parent Org Code", "commissioner_parent_org_code"),
+    ("Commissioner Parent Name", "commissioner_parent_name"),
+    ("Commissioner Org Code", "commissioner_org_code"),
+    ("Commissioner Org Name", "commissioner_org_name"),
+    ("Diagnostic Tests Sort Order", "diagnostic_tests_sort_order"),
+    ("Diagnostic Tests", "diagnostic_test"),
+    *((band, "band_" + snake(band).replace("_weeks", "").replace("_week", "")) for band in _DM01_EXTRACT_BANDS),
+    ("Total WL", "total_waiting_list"),
+    ("Waiting List Activity", "waiting_list_activity"),
+    ("Planned Activity", "planned_activity"),
+    ("Unscheduled Activity", "unscheduled_activity"),
+    ("Total Activity", "total_activity"),
+)
+
+NHSE_DM01_FULL_EXTRACT = Collection(
+    name="nhse_dm01_full_extract",
+    description="DM01 full extract: ZIP of one CSV, provider x commissioner x test (raw_formats §5.2)",
+    file_pattern=r"dm01-[a-z]+-\d{4}-full-extract(?!.*cdc).*\.zip",
+    container=ZipMember(r"DM01-[A-Za-z]+-\d{4}-full-extract\.csv"),
+    layouts=(Layout("dm01_extract_29", tuple(c for c, _ in _DM01_EXTRACT_COLUMNS), renames=_DM01_EXTRACT_COLUMNS),),
+    fields=(
+        _text("period", required=True, pattern=r"DM01-[A-Z]+-\d{4}", pattern_description="like 'DM01-MARCH-2026'"),
+        *(_text(n) for _, n in _DM01_EXTRACT_COLUMNS[1:3]),
+        _text("provider_org_code", required=True),
+        *(_text(n) for _, n in _DM01_EXTRACT_COLUMNS[4:7]),
+        _text("commissioner_org_code", required=True),
+        _text("commissioner_org_name"),
+        _number("diagnostic_tests_sort_order", required=True),
+        _text("diagnostic_test", required=True),
+        *(_number(n, required=True) for _, n in _DM01_EXTRACT_COLUMNS[11:]),
+    ),
+    key=("period", "provider_org_code", "commissioner_org_code", "diagnostic_test"),
+    period_key=PrefixAndSingleValue("dm01-extract", "period"),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# RTT full CSV extract (raw_formats §2.1). Layout from the reference only: the team has no real file yet.
+
+RTT_WEEK_BANDS = (*(f"Gt {i:02d} To {i + 1:02d} Weeks SUM 1" for i in range(104)), "Gt 104 Weeks SUM 1")
+_RTT_DIMENSIONS = (
+    "Period",
+    "Provider Parent Org Code",
+    "Provider Parent Name",
+    "Provider Org Code",
+    "Provider Org Name",
+    "Commissioner Parent Org Code",
+    "Commissioner Parent Name",
+    "Commissioner Org Code",
+    "Commissioner Org Name",
+    "RTT Part Type",
+    "RTT Part Description",
+    "Treatment Function Code",
+    "Treatment Function Name",
+)
+_RTT_TOTALS = ("Total", "Patients with unknown clock start date", "Total All")
+
+NHSE_RTT_FULL_EXTRACT = Collection(
+    name="nhse_rtt_full_extract",
+    description="RTT 'Full CSV data file' ZIP, 121 columns (raw_formats §2.1; layout reference, no real copy)",
+    file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip",
+    container=ZipMember(r".*rtt-.+-full-extract.*\.csv"),
+    layouts=(Layout("rtt_full_121", (*_RTT_DIMENSIONS, *RTT_WEEK_BANDS, *_RTT_TOTALS)),),
+    fields=(
+        _text("period", required=True, pattern=r"(?i)RTT-[A-Z]+-\d{4}", pattern_description="like 'RTT-June-2024'"),
+        *(_text(snake(c)) for c in _RTT_DIMENSIONS[1:]),
+        # Blank (not zero) where a part does not collect the column (raw_formats §2.1 'Blank vs zero').
+        *(_number(snake(c)) for c in (*RTT_WEEK_BANDS, *_RTT_TOTALS)),
+    ),
+    key=("period", "provider_org_code", "commissioner_org_code", "rtt_part_type", "treatment_function_code"),
+    period_key=PrefixAndSingleValue("rtt-extract", "period"),
+)
+
+#: Appended to :data:`oversight.collections.COLLECTIONS`.
+ACUTE_COLLECTIONS: tuple[Collection, ...] = (
+    NHSE_AE_MONTHLY,
+    NHSE_AE_PROVIDER_XLSX,
+    NHSE_CWT_PROVIDER,
+    NHSE_AMBSYS,
+    NHSE_AMBSYS_TIME_SERIES,
+    NHSE_DM01_PROVIDER,
+    NHSE_DM01_FULL_EXTRACT,
+    NHSE_RTT_FULL_EXTRACT,
+)

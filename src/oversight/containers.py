@@ -1,0 +1,176 @@
+"""Files that are not plain CSV: a sheet of a spreadsheet (XLSX/XLS) or a CSV inside a ZIP.
+
+A collection with a ``container`` hands the landing step a plain CSV written into a scratch folder; the
+generic CSV code then validates and types it. Line numbers in error messages and in ``_source_line`` are
+mapped back to the sheet's row (``line_offset``), and the file is named with the sheet or ZIP member it came
+from. Spreadsheets are read with ``python-calamine`` (DuckDB's excel extension cannot be downloaded here).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Protocol
+
+__all__ = ["Container", "ContainerError", "Converted", "Sheet", "ZipMember", "cell_text"]
+
+
+class ContainerError(Exception):
+    """The file cannot be opened or does not hold the expected sheet or member; ``line`` is 1-based."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Converted:
+    """A plain CSV produced from a container file."""
+
+    path: Path
+    #: Added to a CSV line number to give the row (sheet) or line (ZIP member) in the original.
+    line_offset: int
+    #: Where in the original file the rows come from, e.g. ``sheet 'Provider'``.
+    where: str
+
+
+class Container(Protocol):
+    def extract(self, path: Path, scratch: Path) -> Converted: ...
+
+
+def cell_text(value: object) -> str:
+    """One spreadsheet cell as CSV text: integers without ``.0``, other floats round-trip exact, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value.total_seconds())
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of an XLSX/XLS file whose header row is found by content.
+
+    The header row is the first row holding a cell equal (trimmed, case-insensitive) to ``header_cell``.
+    With ``group_row``, the row above holds group labels (merged cells: carried right until the next label)
+    and each column is named ``<group> | <name>``. Columns whose header and every cell are blank (spacers) are
+    dropped; another blank header is named ``Unnamed <n>`` (n = 1-based column in the sheet's used range).
+    ``keep_columns`` (if set) keeps only those header names, in the sheet's order, for very wide sheets.
+    ``section_labels`` are rows between blocks of data, e.g. ``Raw data``, skipped like blank rows.
+    ``title_fields`` copies a title-block value (the first non-blank cell right of a cell equal to the label,
+    above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``.
+    """
+
+    sheet: str
+    header_cell: str
+    group_row: bool = False
+    keep_columns: tuple[str, ...] = ()
+    title_fields: tuple[tuple[str, str], ...] = ()
+    #: Section-label rows inside the data (a label in the first cell, the rest blank) are skipped.
+    section_labels: tuple[str, ...] = ()
+
+    def extract(self, path: Path, scratch: Path) -> Converted:
+        from python_calamine import CalamineWorkbook  # imported lazily: only spreadsheet collections need it
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as exc:  # calamine raises its own error types
+            raise ContainerError(f"cannot be opened as a spreadsheet: {exc}") from None
+        if self.sheet not in workbook.sheet_names:
+            raise ContainerError(f"has no sheet '{self.sheet}' (sheets: {', '.join(workbook.sheet_names)})")
+        rows = workbook.get_sheet_by_name(self.sheet).to_python(skip_empty_area=False)
+        wanted = self.header_cell.strip().casefold()
+        header_index = next(
+            (i for i, row in enumerate(rows) if any(cell_text(c).strip().casefold() == wanted for c in row)),
+            None,
+        )
+        if header_index is None:
+            raise ContainerError(f"sheet '{self.sheet}' has no header row (no cell '{self.header_cell}')", 1)
+        width = max(len(r) for r in rows)
+        grid = [[cell_text(c) for c in r] + [""] * (width - len(r)) for r in rows]
+        header = [h.strip() for h in grid[header_index]]
+        if self.group_row and header_index > 0:
+            group, groups = "", []
+            for cell in grid[header_index - 1]:
+                group = cell.strip() or group
+                groups.append(group)
+            header = [f"{g} | {h}" if g and h else h for g, h in zip(groups, header, strict=True)]
+        body = grid[header_index + 1 :]
+        keep = []
+        for i, name in enumerate(header):
+            if not name and all(not row[i].strip() for row in body):
+                continue  # spacer column
+            keep.append(i)
+        header = [name or f"Unnamed {i + 1}" for i, name in enumerate(header)]
+        if self.keep_columns:
+            wanted_names = {c.casefold() for c in self.keep_columns}
+            first: dict[str, int] = {}
+            for i in keep:  # a wide sheet may repeat a name further right: keep its first occurrence
+                first.setdefault(header[i].casefold(), i)
+            keep = sorted(i for name, i in first.items() if name in wanted_names)
+        extra_values = [self._title_value(grid[:header_index], label) for label, _ in self.title_fields]
+        out = scratch / f"{path.stem}.{re.sub(r'[^A-Za-z0-9]+', '_', self.sheet)}.csv"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow([header[i] for i in keep] + [name for _, name in self.title_fields])
+            labels = {label.casefold() for label in self.section_labels}
+            for row in body:
+                values = [row[i] for i in keep]
+                filled = [v.strip() for v in row if v.strip()]
+                if len(filled) == 1 and row[0].strip().casefold() in labels:
+                    values = []
+                if any(v.strip() for v in values):
+                    writer.writerow(values + extra_values)
+                else:
+                    handle.write("\n")  # keep line numbers aligned with sheet rows
+        return Converted(out, header_index, f"sheet '{self.sheet}'")
+
+    @staticmethod
+    def _title_value(rows: list[list[str]], label: str) -> str:
+        for row in rows:
+            for i, cell in enumerate(row):
+                if cell.strip().casefold() == label.strip().casefold():
+                    return next((v.strip() for v in row[i + 1 :] if v.strip()), "")
+        return ""
+
+
+@dataclass(frozen=True)
+class ZipMember:
+    """The single CSV member of a ZIP whose name matches ``member_pattern`` (case-insensitive)."""
+
+    member_pattern: str = r".+\.csv"
+
+    def extract(self, path: Path, scratch: Path) -> Converted:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = [n for n in archive.namelist() if re.fullmatch(self.member_pattern, n, flags=re.IGNORECASE)]
+                if len(names) != 1:
+                    raise ContainerError(
+                        f"expected one member matching {self.member_pattern}, found {names or 'none'} "
+                        f"(members: {', '.join(archive.namelist()) or 'none'})"
+                    )
+                out = scratch / Path(names[0]).name
+                out.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(names[0]) as source, out.open("wb") as target:
+                    shutil.copyfileobj(source, target, 1 << 20)
+        except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
+            raise ContainerError(f"is not a readable ZIP (truncated or corrupt?): {exc}") from None
+        except zipfile.error as exc:  # pragma: no cover - other zipfile failures
+            raise ContainerError(f"cannot be read as a ZIP: {exc}") from None
+        return Converted(out, 0, f"member '{names[0]}'")
