@@ -35,8 +35,10 @@ final as (
         trusts.icb_name,
         league.average_score,
         {{ round_half_up('league.average_score') }} as average_score_rounded,
-        ranges.average_score_low,
-        ranges.average_score_high,
+        -- [I] a likely range always contains its point estimate: with two or three scores a percentile interval
+        -- of the bootstrap can miss it (two-point distributions), so the interval is widened to reach it
+        least(ranges.average_score_low, league.average_score) as average_score_low,
+        greatest(ranges.average_score_high, league.average_score) as average_score_high,
         league.cut_point_method,
         league.unadjusted_segment,
         league.financial_override,
@@ -44,8 +46,8 @@ final as (
         league.recovery_support,
         league.final_segment,
         cast(league.league_rank as integer) as league_rank,
-        cast(ranges.league_rank_low as integer) as league_rank_low,
-        cast(ranges.league_rank_high as integer) as league_rank_high,
+        cast(least(ranges.league_rank_low, league.league_rank) as integer) as league_rank_low,
+        cast(greatest(ranges.league_rank_high, league.league_rank) as integer) as league_rank_high,
         cast(league.cohort_size as integer) as cohort_size,
         cast(league.metrics_scored as integer) as metrics_scored,
         cast(league.metrics_computed as integer) as metrics_computed,
