@@ -613,6 +613,7 @@ NHSE_AE_SYSTEM_MAPPING = Collection(
 
 #: Every collection the landing step knows, in matching order.
 COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
+COLLECTIONS += __import__("oversight.collections_mhc", fromlist=["*"]).MHC_COLLECTIONS  # wt3c: MHSDS, CSDS, inputs
 
 
 def match_collection(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> Collection | None:
