@@ -341,3 +341,25 @@ def test_fetch_refuses_another_months_page(tmp_path: Path) -> None:
 
     with pytest.raises(FetchError, match="does not name April 2026"):
         fetch("csds_core", "2026-04", tmp_path, opener=online, now=NOW)
+
+
+def test_a_revised_file_replaces_the_earlier_one_and_keeps_it(tmp_path: Path) -> None:
+    """NHS England Digital re-issues a file with a _v2 suffix: same period, so it replaces the first one, which
+    moves to _superseded/ (append-only)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    header, rows = _rows(MHSDS_MAIN)
+    _write(data / "MHSDS Data_AprPerf_2026.csv", header, rows)
+    landing = tmp_path / "landing"
+    first = land(data, landing, REPO / "seeds", NOW, collections=MHC_COLLECTIONS)
+    assert [i.period_key for i in first.landed] == ["mhsds-main|2026-04-30"]
+    (data / "MHSDS Data_AprPerf_2026.csv").unlink()
+    rows[0][10] = "40" if rows[0][10] != "40" else "45"
+    _write(data / "MHSDS Data_AprPerf_2026_v2.csv", header, rows)
+    second = land(data, landing, REPO / "seeds", NOW, collections=MHC_COLLECTIONS)
+    assert [i.source_path for i in second.replaced] == ["MHSDS Data_AprPerf_2026_v2.csv"]
+    assert len(list((landing / "mhsds_monthly" / "_superseded").glob("*.parquet"))) == 1
+    value = duckdb.sql(
+        f"select measure_value from read_parquet('{landing}/mhsds_monthly/*.parquet') where _source_line = 2"
+    ).fetchall()
+    assert value == [(rows[0][10],)]
