@@ -14,6 +14,8 @@
         'int_metric_values__cancer',
         'int_metric_values__ambsys',
         'int_metric_values__rtt',
+        'int_metric_values__mhsds',
+        'int_metric_values__inputs',
     ]) }}
 {%- endmacro %}
 

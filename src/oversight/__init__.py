@@ -1,5 +1,6 @@
 """Open NHS Oversight Framework warehouse: land NHS returns, build league tables with dbt + DuckDB."""
 
+from oversight import collections as _collections  # noqa: F401  (loads the registry before its add-on modules)
 from oversight.errors import LandingError, OversightError
 
 __all__ = ["LandingError", "OversightError", "__version__"]

@@ -1,4 +1,4 @@
-"""Command line: ``oversight run | land | build``.
+"""Command line: ``oversight run | land | build | fetch``.
 
 ``make run`` calls ``oversight run`` on the embedded default data (``data/``). Exit codes: 0 success,
 1 a data or build problem (the message says which file, line and column, or which dbt node), 2 usage.
@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
                 default=[],
                 help="extra argument passed to dbt build (repeatable)",
             )
+    fetch = sub.add_parser("fetch", help="download one month of a collection from its publisher into data/")
+    fetch.add_argument("--collection", required=True, help="e.g. mhsds_monthly, csds_core (see oversight.fetch)")
+    fetch.add_argument("--period", required=True, help="reporting month, YYYY-MM (e.g. 2025-06)")
+    fetch.add_argument("--data-dir", type=Path, help="default: $OVERSIGHT_DATA_DIR, else the embedded data/ folder")
+    fetch.add_argument("--retries", type=int, default=3, help="attempts per URL (default 3)")
     return parser
 
 
@@ -55,7 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
-        if args.command == "land":
+        if args.command == "fetch":
+            from oversight.fetch import fetch
+
+            print(
+                fetch(
+                    args.collection, args.period, paths.resolve_data_dir(args.data_dir), retries=args.retries
+                ).summary()
+            )
+        elif args.command == "land":
             from oversight.landing import land
 
             report = land(paths.resolve_data_dir(args.data_dir), paths.resolve_landing_dir(args.landing_dir))

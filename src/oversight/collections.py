@@ -630,6 +630,7 @@ NHSE_AE_SYSTEM_MAPPING = Collection(
 COLLECTIONS: tuple[Collection, ...] = (NHSE_NOF_DATA, NHSE_NOF_LEAGUE_TABLE, ODS_ETR, NHSE_AE_SYSTEM_MAPPING)
 COLLECTIONS += importlib.import_module("oversight.collections_workforce_community").build_collections()
 COLLECTIONS += importlib.import_module("oversight.collections_acute").ACUTE_COLLECTIONS
+COLLECTIONS += importlib.import_module("oversight.collections_mhc").MHC_COLLECTIONS
 
 
 def match_collections(file_name: str, collections: Sequence[Collection] = COLLECTIONS) -> list[Collection]:

@@ -585,6 +585,7 @@ def test_match_collection(name: str, collection: str | None) -> None:
 
 
 def test_registry_helpers() -> None:
+    # The first four; other groups' collections are appended after them (collections.py's last lines).
     assert [c.name for c in COLLECTIONS][:4] == [
         "nhse_nof_data",
         "nhse_nof_league_table",

@@ -1,0 +1,343 @@
+"""``oversight fetch``: download one month's publication of a collection into the data directory.
+
+Each publisher's page is found from the URL pattern of raw_formats.md (data, in :data:`PUBLICATIONS`); the
+page's links are matched against the collection's file-name pattern; each file is downloaded with retries,
+its SHA-256 is recorded in ``<data_dir>/<folder>/_fetch_manifest.jsonl`` (append-only), and the CSV members of a
+ZIP are extracted next to it (the landing step reads CSV). A download is written to a temporary name and
+renamed into place only once complete and, for a ZIP, once every member passes its CRC check, so a truncated
+download never reaches the data directory.
+
+Without network (this build machine), the command stops with a message naming the page it could not reach
+and what to download by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oversight.errors import OversightError
+
+__all__ = [
+    "PUBLICATIONS",
+    "FetchError",
+    "FetchReport",
+    "Publication",
+    "fetch",
+    "page_period",
+    "parse_links",
+]
+
+MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+FETCH_MANIFEST = "_fetch_manifest.jsonl"
+USER_AGENT = "oversight-fetch/0.1 (+https://github.com/; open NHS Oversight Framework warehouse)"
+
+
+class FetchError(OversightError):
+    """A publication could not be fetched (offline, page changed, truncated file); nothing was written."""
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where one collection's monthly files are published (raw_formats.md)."""
+
+    collection: str
+    folder: str
+    #: Page listing the month's files; ``{month}`` (e.g. ``april``), ``{yyyy}``, ``{fy}`` (``2025-26``).
+    page_url: str
+    #: Regex on a link's file name (URL-decoded); ``{Mon}`` (``Apr``), ``{mon}`` (``apr``), ``{yyyy}``, ``{yy}``,
+    #: ``{Month}`` (``April``).
+    file_pattern: str
+    #: Regex the page's title must match for the period (guards against a redirect to another month's page).
+    title_pattern: str = ""
+    notes: str = ""
+
+    def page_for(self, year: int, month: int) -> str:
+        fy_start = year if month >= 4 else year - 1
+        return self.page_url.format(month=MONTH_NAMES[month - 1], yyyy=year, fy=f"{fy_start}-{str(fy_start + 1)[-2:]}")
+
+    def file_regex(self, year: int, month: int) -> re.Pattern[str]:
+        name = MONTH_NAMES[month - 1]
+        return re.compile(
+            self.file_pattern.format(
+                Mon=name[:3].capitalize(), mon=name[:3], Month=name.capitalize(), yyyy=year, yy=f"{year % 100:02d}"
+            ),
+            re.IGNORECASE,
+        )
+
+    def title_regex(self, year: int, month: int) -> re.Pattern[str] | None:
+        if not self.title_pattern:
+            return None
+        return re.compile(self.title_pattern.format(Month=MONTH_NAMES[month - 1].capitalize(), yyyy=year))
+
+
+_DIGITAL = "https://digital.nhs.uk/data-and-information/publications/statistical"
+_ENGLAND = "https://www.england.nhs.uk/statistics/statistical-work-areas"
+
+#: The publication URL patterns of raw_formats.md, per collection (data, not code).
+PUBLICATIONS: dict[str, Publication] = {
+    p.collection: p
+    for p in (
+        Publication(
+            "mhsds_monthly",
+            "mhsds",
+            _DIGITAL + "/mental-health-services-monthly-statistics/performance-{month}-{yyyy}",
+            r"MHSDS[ _%20]+Data.*{Mon}[ _-]?Perf.*{yyyy}.*\.(zip|csv)$",
+            r"Mental Health Services Monthly Statistics, Performance {Month} {yyyy}",
+            "raw_formats.md 6.1; main, out_of_area and 4-week-waits ZIPs",
+        ),
+        Publication(
+            "csds_core",
+            "csds",
+            _DIGITAL + "/community-services-statistics-for-children-young-people-and-adults/{month}-{yyyy}",
+            r"csds.*{mon}.*{yyyy}.*data.*\.zip$|csds-{mon}{yy}-exp-core-data\.csv$",
+            r"Community Services Statistics, {Month} {yyyy}",
+            "raw_formats.md 6.2; csds_data.zip holds csds-<mon><yy>-exp-core-data.csv",
+        ),
+        Publication(
+            "nhse_ae_monthly",
+            "ae_monthly",
+            _ENGLAND + "/ae-waiting-times-and-activity/ae-attendances-and-emergency-admissions-{fy}/",
+            r"{Month}-{yyyy}.*CSV.*\.csv$|Monthly-AE-{Month}-{yyyy}.*\.csv$",
+            notes="raw_formats.md 1.1",
+        ),
+        Publication(
+            "nhse_rtt_full_csv",
+            "rtt",
+            _ENGLAND + "/rtt-waiting-times/rtt-data-{fy}/",
+            r"Full-CSV-data-file-{Mon}{yy}.*\.zip$",
+            notes="raw_formats.md 2.1",
+        ),
+        Publication(
+            "nhse_dm01_full_extract",
+            "diagnostics_dm01",
+            _ENGLAND
+            + "/diagnostics-waiting-times-and-activity/monthly-diagnostics-waiting-times-and-activity/"
+            + "monthly-diagnostics-data-{fy}/",
+            r"DM01-{Month}-{yyyy}-full-extract.*\.zip$",
+            notes="raw_formats.md 5.2",
+        ),
+        Publication(
+            "nhse_ambsys",
+            "ambulance_ambsys",
+            _ENGLAND + "/ambulance-quality-indicators/",
+            r"AmbSYS-to-{Mon}-{yyyy}.*\.csv$",
+            notes="raw_formats.md 4.1",
+        ),
+        Publication(
+            "nhse_chs_waiting_lists",
+            "community_chs_waiting_lists",
+            _ENGLAND + "/community-health-services-waiting-lists/",
+            r"Community-health-services-waiting-lists-{fy}-{Month}.*\.xlsx$",
+            notes="raw_formats.md 6.3",
+        ),
+        Publication(
+            "nhsd_sickness_absence",
+            "workforce_sickness_absence",
+            _DIGITAL + "/nhs-sickness-absence-rates",
+            r"NHS Sickness Absence rates CSV, {Month} {yyyy}\.csv$",
+            notes="raw_formats.md 7.1; the landing page links each month's publication",
+        ),
+    )
+}
+
+_HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?P<q>["'])(?P<url>.*?)(?P=q)""", re.IGNORECASE | re.DOTALL)
+_TITLE = re.compile(r"<h1\b[^>]*>(?P<h1>.*?)</h1>|<title\b[^>]*>(?P<title>.*?)</title>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def parse_links(page: str, base_url: str) -> list[str]:
+    """Absolute URLs of every ``<a href>`` on an HTML page, in page order, without duplicates."""
+    seen: dict[str, None] = {}
+    for match in _HREF.finditer(page):
+        url = urllib.parse.urljoin(base_url, html.unescape(match.group("url")).strip())
+        seen.setdefault(url, None)
+    return list(seen)
+
+
+def page_period(page: str, publication: Publication, year: int, month: int) -> bool:
+    """Whether the page is the publication for (year, month): its heading or title names the period.
+
+    Works on HTML (``<h1>`` / ``<title>``) and on a text extract of the page (any line).
+    """
+    pattern = publication.title_regex(year, month)
+    if pattern is None:
+        return True
+    candidates = [_TAG.sub("", m.group("h1") or m.group("title") or "") for m in _TITLE.finditer(page)]
+    candidates += page.splitlines()
+    return any(pattern.search(" ".join(html.unescape(c).split())) for c in candidates)
+
+
+def file_name_of(url: str) -> str:
+    return urllib.parse.unquote(urllib.parse.urlparse(url).path.rsplit("/", 1)[-1])
+
+
+Opener = Callable[[str, float], bytes]
+
+
+def _urlopen(url: str, timeout: float) -> bytes:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return bytes(response.read())
+
+
+@dataclass
+class FetchReport:
+    """What :func:`fetch` wrote."""
+
+    page_url: str
+    files: list[dict[str, object]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        lines = [f"fetch: {len(self.files)} file(s) from {self.page_url}"]
+        lines += [f"  {f['path']}  sha256 {str(f['sha256'])[:16]}…  {f['bytes']} bytes" for f in self.files]
+        return "\n".join(lines)
+
+
+def _get(
+    url: str, opener: Opener, retries: int, backoff: float, timeout: float, sleep: Callable[[float], None]
+) -> bytes:
+    last: Exception | None = None
+    for attempt in range(1, retries + 1):
+        try:
+            return opener(url, timeout)
+        except urllib.error.HTTPError as exc:
+            if 400 <= exc.code < 500 and exc.code != 429:
+                raise FetchError(f"{url}: HTTP {exc.code} {exc.reason} (not retried)") from exc
+            last = exc
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            last = exc
+        if attempt < retries:
+            sleep(backoff * 2 ** (attempt - 1))
+    reason = getattr(last, "reason", last)
+    raise FetchError(
+        f"offline or unreachable: could not get {url} after {retries} attempt(s) ({reason}). "
+        "Nothing was written. Download the files by hand from that page into the data directory "
+        "(the landing step recognises them by the publisher's file names), or retry when the network allows."
+    )
+
+
+def parse_period(period: str) -> tuple[int, int]:
+    match = re.fullmatch(r"(\d{4})-(\d{2})", period.strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise FetchError(f"period {period!r}: expected YYYY-MM, e.g. 2025-06")
+    return int(match.group(1)), int(match.group(2))
+
+
+def fetch(
+    collection: str,
+    period: str,
+    data_dir: Path,
+    *,
+    opener: Opener = _urlopen,
+    retries: int = 3,
+    backoff: float = 2.0,
+    timeout: float = 60.0,
+    sleep: Callable[[float], None] = time.sleep,
+    now: datetime | None = None,
+) -> FetchReport:
+    """Download ``collection``'s files for ``period`` (``YYYY-MM``) into ``data_dir/<folder>/``."""
+    if collection not in PUBLICATIONS:
+        raise FetchError(f"unknown collection {collection!r}; known: {', '.join(sorted(PUBLICATIONS))}")
+    publication = PUBLICATIONS[collection]
+    year, month = parse_period(period)
+    page_url = publication.page_for(year, month)
+    page = _get(page_url, opener, retries, backoff, timeout, sleep).decode("utf-8", errors="replace")
+    if not page_period(page, publication, year, month):
+        raise FetchError(f"{page_url}: the page does not name {MONTH_NAMES[month - 1].capitalize()} {year}")
+    wanted = publication.file_regex(year, month)
+    urls = [u for u in parse_links(page, page_url) if wanted.search(file_name_of(u))]
+    if not urls:
+        raise FetchError(f"{page_url}: no link matches {wanted.pattern!r}; has the publisher renamed its files?")
+
+    folder = Path(data_dir) / publication.folder
+    downloads: list[tuple[str, bytes]] = [(u, _get(u, opener, retries, backoff, timeout, sleep)) for u in urls]
+    staged: list[tuple[Path, bytes, dict[str, object]]] = []
+    fetched_at = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
+    for url, body in downloads:
+        name = file_name_of(url)
+        record: dict[str, object] = {
+            "collection": collection,
+            "period": period,
+            "url": url,
+            "file": name,
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "bytes": len(body),
+            "fetched_at": fetched_at,
+        }
+        if name.lower().endswith(".zip"):
+            members = _csv_members(name, body)
+            record["members"] = [
+                {"file": m, "sha256": hashlib.sha256(b).hexdigest(), "bytes": len(b)} for m, b in members
+            ]
+            staged += [(folder / m, b, {**record, "file": m, "from_zip": name}) for m, b in members]
+        else:
+            staged.append((folder / name, body, record))
+
+    report = FetchReport(page_url)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp_paths = []
+    try:
+        for target, body, _ in staged:
+            tmp = target.with_name(f".{target.name}.part")
+            tmp.write_bytes(body)
+            tmp_paths.append((tmp, target))
+        for tmp, target in tmp_paths:
+            os.replace(tmp, target)
+    finally:
+        for tmp, _ in tmp_paths:
+            if tmp.exists():
+                tmp.unlink()
+    with (folder / FETCH_MANIFEST).open("a", encoding="utf-8") as manifest:
+        for target, body, record in staged:
+            entry = {**record, "path": target.relative_to(data_dir).as_posix(), "bytes": len(body)}
+            entry["sha256"] = hashlib.sha256(body).hexdigest()
+            manifest.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            report.files.append(entry)
+    return report
+
+
+def _csv_members(name: str, body: bytes) -> list[tuple[str, bytes]]:
+    """The CSV members of a ZIP, each CRC-checked; a truncated or corrupt ZIP is an error naming the file."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            bad = archive.testzip()
+            if bad is not None:
+                raise FetchError(f"{name}: member {bad!r} fails its CRC check (corrupt download)")
+            members = [
+                (Path(info.filename).name, archive.read(info))
+                for info in archive.infolist()
+                if not info.is_dir() and info.filename.lower().endswith(".csv")
+            ]
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise FetchError(f"{name}: not a complete ZIP file ({exc}); truncated download? Nothing was written") from exc
+    if not members:
+        raise FetchError(f"{name}: the ZIP holds no CSV file")
+    return members

@@ -1,0 +1,156 @@
+"""Fill the NOF input templates (``data/inputs/nof-input-*.csv``) from published values.
+
+The public statistical returns do not carry finance, Recovery Support Programme membership, CQC ratings or
+HCAI counts; a user fills those templates in. The embedded default is built here, with set-based DuckDB SQL,
+from two published sources only:
+
+* NHS England's NOF data files (``data/nhse_nof/``): OF0079, OF0081, OF5004 (financial override) and OF5007
+  (RSP membership), every quarter the files carry;
+* the team's Q3 2025/26 derived inputs file (``data/nof_inputs_q3_derived/``): a third-party derived copy of
+  NHS England's Q3 published values (finance, HCAI) plus CQC location-level safe ratings.
+
+What neither carries stays out of the templates (the metric is then excluded, the NOF missing-data rule).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+__all__ = ["Q3_DERIVED_ORIGIN", "build_input_templates"]
+
+Q3_DERIVED_ORIGIN = (
+    "third-party derived copy of NHS England's Q3 2025/26 published values "
+    "(larsen-analyst/trustpulse @89a24481, data/processed/trust_profiles.csv)"
+)
+
+
+@dataclass(frozen=True)
+class _Template:
+    file_name: str
+    header: tuple[str, ...]
+    sql: str
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
+    nof = (
+        f"(select *, parse_filename(filename) as file from read_csv({_lit(nof_glob)}, all_varchar = true, "
+        "filename = true))"
+    )
+    q3 = f"(select * from read_csv({_lit(q3_file)}, all_varchar = true))"
+    q3_origin = _lit(Q3_DERIVED_ORIGIN)
+    nof_source = (
+        "'NHS England NOF data file ' || any_value(file) || ': ' "
+        "|| string_agg(distinct Metric_ID, '/' order by Metric_ID)"
+    )
+    finance = f"""
+        with nof_rows as (
+            select Quarter, Trust_code,
+                max(Value) filter (where Metric_ID = 'OF0079' and Units = '%') as plan_pct,
+                max(Reporting_date) filter (where Metric_ID = 'OF0079') as plan_date,
+                max(Value) filter (where Metric_ID = 'OF0081' and Units = '%') as ytd_pct,
+                max(Reporting_date) filter (where Metric_ID = 'OF0081') as ytd_date,
+                max(case Value when '1.0' then 'Yes' when '0.0' then 'No' end)
+                    filter (where Metric_ID = 'OF5004') as override,
+                {nof_source} as source
+            from {nof}
+            where Metric_ID in ('OF0079', 'OF0081', 'OF5004')
+            group by all
+        ),
+        q3_rows as (
+            select 'Q3 2025/26', org_code, planned_surplus_deficit_pct, null, variance_to_financial_plan_pct, null,
+                null, {q3_origin} || ': planned_surplus_deficit_pct (OF0079), variance_to_financial_plan_pct (OF0081)'
+            from {q3}
+            where planned_surplus_deficit_pct is not null or variance_to_financial_plan_pct is not null
+        )
+        select * from nof_rows where coalesce(plan_pct, ytd_pct, override) is not null
+        union all select * from q3_rows
+        order by 1, 2
+    """
+    rsp = f"""
+        select Quarter, Trust_code, case max(Value) when '1.0' then 'Yes' when '0.0' then 'No' end, {nof_source}
+        from {nof}
+        where Metric_ID = 'OF5007' and Value is not null
+        group by Quarter, Trust_code
+        order by 1, 2
+    """
+    cqc = f"""
+        select 'Q3 2025/26', org_code, rating_safe, 'location', strftime(cast(publication_date as date), '%Y-%m-%d'),
+            {q3_origin} || ': CQC Latest ratings 05 May 2026, Locations sheet, one location per trust chosen by '
+            || 'the third party (location ' || location_id || '); approximate, not the provider-level rating'
+        from {q3}
+        where rating_safe in ('Outstanding', 'Good', 'Requires improvement', 'Inadequate')
+        order by 2
+    """
+    hcai = f"""
+        select 'Q3 2025/26', org_code, metric_id, count, rate, null, {q3_origin} || ': ' || column_name
+        from (
+            select org_code, 'OF0020' as metric_id, mrsa_cases_count as count, null as rate,
+                'mrsa_cases_count' as column_name
+            from {q3} where mrsa_cases_count is not null
+            union all
+            select org_code, 'OF0048', null, ecoli_bacteraemia_rate, 'ecoli_bacteraemia_rate'
+            from {q3} where ecoli_bacteraemia_rate is not null
+            union all
+            select org_code, 'OF0088', null, cdiff_infection_rate, 'cdiff_infection_rate'
+            from {q3} where cdiff_infection_rate is not null
+        )
+        order by 2, 3
+    """
+    return [
+        _Template(
+            "nof-input-finance.csv",
+            (
+                "Quarter",
+                "Trust_code",
+                "Planned_surplus_deficit_pct",
+                "Plan_reporting_date",
+                "Ytd_variance_to_plan_pct",
+                "Ytd_reporting_date",
+                "Financial_override",
+                "Source",
+            ),
+            finance,
+        ),
+        _Template(
+            "nof-input-recovery-support.csv",
+            ("Quarter", "Trust_code", "In_recovery_support_programme", "Source"),
+            rsp,
+        ),
+        _Template(
+            "nof-input-cqc-safe.csv",
+            ("Quarter", "Trust_code", "Safe_rating", "Rating_level", "Rating_date", "Source"),
+            cqc,
+        ),
+        _Template(
+            "nof-input-hcai.csv",
+            ("Quarter", "Trust_code", "Metric_ID", "Count", "Rate", "Reporting_date", "Source"),
+            hcai,
+        ),
+    ]
+
+
+def build_input_templates(nof_dir: Path, q3_file: Path, out_dir: Path) -> dict[str, int]:
+    """Write the four templates into ``out_dir``; return the number of data rows per file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    con = duckdb.connect()
+    try:
+        for template in _templates(str(nof_dir / "nhs-oversight-framework-*-trust-data*.csv"), str(q3_file)):
+            rows = con.sql(template.sql).fetchall()
+            target = out_dir / template.file_name
+            with target.open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(template.header)
+                writer.writerows(["" if v is None else v for v in row] for row in rows)
+            counts[template.file_name] = len(rows)
+    finally:
+        con.close()
+    return counts
