@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -165,7 +166,38 @@ def test_differences_from_nhs_england_are_flagged(site: Path, con: duckdb.DuckDB
         card = html.split('<div class="label">League rank</div>', 1)[1].split('<div class="card">', 1)[0]
         assert ("≠" in card) == differs, (quarter, trust)
         differing += differs
-    assert differing == 4  # league_rank reconciliation: 179 of 183 ranks equal NHS England's
+    reconciled = con.execute(
+        "select sum(compared - matched) from marts.rpt_reconciliation "
+        "where check_name = 'league_rank' and quarter = 'All quarters'"
+    ).fetchone()
+    assert reconciled is not None
+    assert differing == reconciled[0] > 0  # 4 of 183 ranks differ from NHS England's (tolerance 0)
+
+
+def test_a_second_data_source_gets_its_own_pages_and_labels(warehouse: Path, tmp_path: Path) -> None:
+    """SYNTHETIC: the marts copied under a second data source ('returns'), as the raw-returns route will add."""
+    copy = tmp_path / "two_sources.duckdb"
+    shutil.copyfile(warehouse, copy)
+    with duckdb.connect(str(copy)) as rw:
+        for (mart,) in rw.execute(
+            "select table_name from information_schema.columns "
+            "where table_schema = 'marts' and column_name = 'data_source'"
+        ).fetchall():
+            columns = [c for (c,) in rw.execute(f"select name from pragma_table_info('marts.{mart}')").fetchall()]
+            selected = ", ".join("'returns'" if c == "data_source" else c for c in columns)
+            rw.execute(f"insert into marts.{mart} select {selected} from marts.{mart} where data_source = 'nhse_nof'")
+        trust, quarter = rw.execute("select trust_code, quarter from marts.rpt_league_table limit 1").fetchone()  # type: ignore[misc]
+    index = render_site(copy, tmp_path / "site", settings=methodology_settings())
+    root = index.parent
+    assert (root / trust_path("returns", quarter, trust)).is_file()
+    assert (root / trust_path("nhse_nof", quarter, trust)).is_file()
+    home = index.read_text(encoding="utf-8")
+    assert "<th>Data source</th>" in home
+    assert home.count('class="league-link"') == 2 * 3  # 3 quarters of one cohort, per source
+    page = (root / trust_path("returns", quarter, trust)).read_text(encoding="utf-8")
+    assert 'class="source-tag"' in page and "computed from the raw statistical returns" in page
+    single = render_site(warehouse, tmp_path / "single", settings={}).read_text(encoding="utf-8")
+    assert "<th>Data source</th>" not in single
 
 
 # ------------------------------------------------------------------------------------------ the browser
@@ -307,6 +339,15 @@ def test_league_table_filters(league_page: object, con: duckdb.DuckDBPyConnectio
     count = driver.find_element(By.ID, "filter-count").text  # type: ignore[attr-defined]
     assert count.startswith(f"Showing {len(in_region)} of ")
     Select(driver.find_element(By.ID, "filter-region")).select_by_value("")  # type: ignore[attr-defined]
+    icb, in_icb = con.execute(
+        f"select icb_code, list(trust_code) {table} group by icb_code order by count(*) desc, icb_code limit 1", params
+    ).fetchone()  # type: ignore[misc]
+    Select(driver.find_element(By.ID, "filter-icb")).select_by_value(icb)  # type: ignore[attr-defined]
+    assert set(visible_trusts(driver)) == set(in_icb)
+    Select(driver.find_element(By.ID, "filter-icb")).select_by_value("")  # type: ignore[attr-defined]
+    everyone = con.execute(f"select count(*) {table}", params).fetchone()
+    assert everyone is not None
+    assert len(visible_trusts(driver)) == everyone[0] > 0
 
 
 def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, con: duckdb.DuckDBPyConnection) -> None:
