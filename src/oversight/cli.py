@@ -92,7 +92,9 @@ def _publish(args: argparse.Namespace) -> None:
         raise OversightError(f"{exc}\nnothing was published; the previous release is untouched ({where})") from exc
     if result.landing is not None:
         print(result.landing.summary())
-    print(summarise(paths.resolve_duckdb_path(args.warehouse)).summary())
+    summary = summarise(paths.resolve_duckdb_path(args.warehouse))
+    summary.dbt = result.dbt
+    print(summary.summary())
     print(result.summary())
 
 

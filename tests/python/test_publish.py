@@ -14,6 +14,8 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import replace
@@ -61,7 +63,7 @@ def _releases_state(releases: Path) -> tuple[str, dict[str, str], list[str]]:
     return (
         os.readlink(latest),
         _digest(latest.resolve()),
-        sorted(str(p.relative_to(releases)) for p in releases.glob("*/*")),
+        sorted(str(p.relative_to(releases)) for p in releases.glob("[0-9]*/*")),  # published releases
     )
 
 
@@ -378,27 +380,54 @@ def test_second_publish_fails_clearly_or_waits(first: tuple[PublishResult, Path]
     assert (releases / "latest").resolve() == result.release
 
 
-def test_two_publishes_at_once_leave_consistent_releases(first: tuple[PublishResult, Path], copy: Path) -> None:
+def _publish_process(warehouse: Path, releases: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(paths.repo_root() / "src"))
+    command = [sys.executable, "-m", "oversight.cli", "publish", "--no-rebuild", "--warehouse", str(warehouse)]
+    return subprocess.Popen(
+        [*command, "--releases-dir", str(releases)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_publish_processes_at_once_leave_consistent_releases(first: tuple[PublishResult, Path], copy: Path) -> None:
     _, work = first
     releases = work / "releases"
-    errors: list[BaseException] = []
-    results: list[PublishResult] = []
-
-    def one() -> None:
-        try:
-            results.append(publish(duckdb_path=copy, releases_dir=releases, rebuild=False))
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=one) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    assert len({r.release for r in results}) == 2
-    assert (releases / "latest").resolve() in {r.release for r in results}
-    for r in results:
-        manifest = json.loads((r.release / "manifest.json").read_text())
+    processes = [_publish_process(copy, releases) for _ in range(2)]
+    outputs = [p.communicate(timeout=600) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    made = [
+        Path(line.removeprefix("release: "))
+        for out, _ in outputs
+        for line in out.splitlines()
+        if line.startswith("release: ")
+    ]
+    assert len(set(made)) == 2 and all(m.is_dir() for m in made)
+    assert (releases / "latest").resolve() in set(made)
+    for release in made:
+        manifest = json.loads((release / "manifest.json").read_text())
         for name, entry in manifest["files"].items():
-            assert hashlib.sha256((r.release / name).read_bytes()).hexdigest() == entry["sha256"]
+            assert hashlib.sha256((release / name).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_killed_publish_is_never_pointed_to_and_is_cleaned_up(first: tuple[PublishResult, Path], copy: Path) -> None:
+    """SIGKILL a publish while it writes its release; the next publish removes what it left."""
+    _, work = first
+    releases = work / "releases"
+    before = _releases_state(releases)
+    process = _publish_process(copy, releases)
+    incomplete = releases / ".incomplete"
+    deadline = time.monotonic() + 300
+    while not any(incomplete.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    leftovers = list(incomplete.iterdir())
+    process.kill()
+    process.communicate()
+    assert leftovers, "the publish finished before it could be killed"
+    assert _releases_state(releases) == before  # nothing half-written is pointed to or published
+    assert all(leftover.exists() for leftover in leftovers)
+    result = publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+    assert not any(incomplete.iterdir())
+    assert (releases / "latest").resolve() == result.release
