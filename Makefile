@@ -18,6 +18,9 @@ run: $(STAMP)
 	$(BIN)/python scripts/run.py
 
 test: $(STAMP)
+	@# The browser test drives Debian's chromium through chromium-driver (selenium never downloads a browser).
+	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		(apt-get update && apt-get install -y chromium chromium-driver)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 	$(BIN)/python -m pytest

@@ -1,13 +1,17 @@
-"""Command line: ``oversight run | land | build | fetch``.
+"""Command line: ``oversight run | publish | land | build | fetch``.
 
-``make run`` calls ``oversight run`` on the embedded default data (``data/``). Exit codes: 0 success,
-1 a data or build problem (the message says which file, line and column, or which dbt node), 2 usage.
+``make run`` calls ``oversight run`` on the embedded default data (``data/``): land, build, run the quality
+gate and publish a release, ending with the path of the release's website. ``publish`` does the same with
+more options (``--no-rebuild`` gates and publishes the warehouse as it is). Exit codes: 0 success, 1 a data,
+build or quality problem (the message says which file, line and column, which dbt node, or which
+expectation and rows), 2 usage.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="oversight", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (
-        ("run", "land the data directory, build the warehouse, print the summary"),
+        ("run", "land, build, gate and publish a release; print the summary and the site's path"),
+        ("publish", "land, build, gate and publish a release (options for an existing warehouse)"),
         ("land", "land the data directory only"),
         ("build", "run dbt build on what is already landed"),
     ):
@@ -48,12 +53,54 @@ def _parser() -> argparse.ArgumentParser:
                 default=[],
                 help="extra argument passed to dbt build (repeatable)",
             )
+        if name in ("run", "publish"):
+            command.add_argument(
+                "--releases-dir",
+                type=Path,
+                help="where releases are written (default: $OVERSIGHT_RELEASES_DIR or releases/)",
+            )
+        if name == "publish":
+            command.add_argument("--quarter", help="quarter to release, e.g. 'Q4 2025/26' (default: the latest)")
+            command.add_argument(
+                "--no-rebuild",
+                action="store_true",
+                help="do not land or build: gate and publish the warehouse as it is",
+            )
+            command.add_argument("--no-wait", action="store_true", help="fail at once if another publish is running")
     fetch = sub.add_parser("fetch", help="download one month of a collection from its publisher into data/")
     fetch.add_argument("--collection", required=True, help="e.g. mhsds_monthly, csds_core (see oversight.fetch)")
     fetch.add_argument("--period", required=True, help="reporting month, YYYY-MM (e.g. 2025-06)")
     fetch.add_argument("--data-dir", type=Path, help="default: $OVERSIGHT_DATA_DIR, else the embedded data/ folder")
     fetch.add_argument("--retries", type=int, default=3, help="attempts per URL (default 3)")
     return parser
+
+
+def _publish(args: argparse.Namespace) -> None:
+    from oversight.pipeline import summarise
+    from oversight.publish import default_releases_dir, publish
+
+    releases = args.releases_dir or default_releases_dir()
+    try:
+        result = publish(
+            args.data_dir,
+            args.landing_dir,
+            args.warehouse,
+            releases,
+            rebuild=not getattr(args, "no_rebuild", False),
+            quarter=getattr(args, "quarter", None),
+            dbt_args=args.dbt_arg,
+            wait=not getattr(args, "no_wait", False),
+        )
+    except OversightError as exc:
+        latest = releases / "latest"
+        where = f"{latest} -> {os.readlink(latest)}" if latest.is_symlink() else f"no {latest} yet"
+        raise OversightError(f"{exc}\nnothing was published; the previous release is untouched ({where})") from exc
+    if result.landing is not None:
+        print(result.landing.summary())
+    summary = summarise(paths.resolve_duckdb_path(args.warehouse))
+    summary.dbt = result.dbt
+    print(summary.summary())
+    print(result.summary())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,12 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result.dbt = done
             print(result.summary())
         else:
-            from oversight.pipeline import run
-
-            result = run(args.data_dir, args.landing_dir, args.warehouse, dbt_args=args.dbt_arg)
-            if result.landing is not None:
-                print(result.landing.summary())
-            print(result.summary())
+            _publish(args)
     except OversightError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -16,7 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from oversight import paths
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 
-__all__ = ["BuildError", "ReconciliationRow", "RunResult", "build", "run", "summarise"]
+__all__ = ["BuildError", "ReconciliationRow", "RunResult", "build", "run", "summarise", "warehouse_lock"]
 
 
 class BuildError(OversightError):
@@ -76,7 +76,8 @@ class RunResult:
 
 
 @contextlib.contextmanager
-def _warehouse_lock(folder: Path) -> Iterator[None]:
+def warehouse_lock(folder: Path) -> Iterator[None]:
+    """Exclusive lock on the warehouse folder (``<folder>/.lock``): a second run waits for the first."""
     folder.mkdir(parents=True, exist_ok=True)
     fd = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
     try:
@@ -92,11 +93,13 @@ def build(
     duckdb_path: Path,
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
+    validate: Callable[[Path], object] | None = None,
 ) -> str:
     """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
 
     dbt runs in a child process so that its DuckDB connection is closed (and checkpointed) before the swap.
-    Returns dbt's closing line (``Done. PASS=... ERROR=...``).
+    ``validate`` (e.g. the publication gate) is called on the scratch file after dbt and may raise: the
+    warehouse is then left as it was. Returns dbt's closing line (``Done. PASS=... ERROR=...``).
     """
     root = paths.repo_root()
     duckdb_path = duckdb_path.resolve()
@@ -127,6 +130,12 @@ def build(
     if completed.returncode != 0:
         scratch.unlink(missing_ok=True)
         raise BuildError(_describe_failure(output) + f"\nthe warehouse {duckdb_path} was left as it was")
+    if validate is not None:
+        try:
+            validate(scratch)
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
     os.replace(scratch, duckdb_path)
     done = [line for line in output.splitlines() if "Done. PASS=" in line]
     return done[-1].split("  ", 1)[-1].strip() if done else "dbt build passed"
@@ -190,7 +199,7 @@ def run(
     data_dir = paths.resolve_data_dir(data_dir)
     landing_dir = paths.resolve_landing_dir(landing_dir)
     duckdb_path = paths.resolve_duckdb_path(duckdb_path)
-    with _warehouse_lock(duckdb_path.parent):
+    with warehouse_lock(duckdb_path.parent):
         report = land(data_dir, landing_dir)
         done = build(landing_dir, duckdb_path, dbt_args=dbt_args, dbt_vars=dbt_vars)
     result = summarise(duckdb_path)

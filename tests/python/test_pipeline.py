@@ -62,7 +62,8 @@ def test_summary_names_cohort_quarters_and_rates(built: tuple[RunResult, Path]) 
     # the NOF files list the 61 MH&C trusts; the raw returns add every acute and ambulance trust (205 in all)
     assert result.cohorts == {"acute": 134, "ambulance": 10, "mental_health_community": 61}
     assert result.data_sources == ["nhse_nof", "returns"]
-    assert result.quarters == ["Q1 2025/26", "Q2 2025/26", "Q4 2025/26"]
+    # Q3 2025/26 comes from the returns route only (the Q3 input values); NHS England's files here are Q1, Q2, Q4
+    assert result.quarters == ["Q1 2025/26", "Q2 2025/26", "Q3 2025/26", "Q4 2025/26"]
     text = result.summary()
     assert "league_rank" in text and "adjusted_segment" in text
     assert all(row.meets_threshold for row in result.reconciliation)

@@ -1,0 +1,335 @@
+"""``oversight publish``: land, ``dbt build``, run the quality gate, and only then write a release.
+
+A release is ``releases/<quarter>/<timestamp>/`` (quarter as ``2025-26-Q4``, timestamp UTC) holding:
+
+- ``marts/parquet/<mart>.parquet`` and ``marts/csv/<mart>.csv``: every public mart;
+- ``nhse/``: the quarter's data file and league table per cohort in NHS England's own layouts;
+- ``site/``: the website (``oversight.site.render_site``);
+- ``data_docs/``: the Great Expectations Data Docs of the gate that passed;
+- ``manifest.json``: row counts, SHA-256 of every file, the git commit, the dbt and package versions and the
+  methodology settings (the dbt vars in force).
+
+The release is written into ``releases/.incomplete/<name>/`` and renamed into place in one step; then the
+symbolic link ``releases/latest`` is replaced atomically (a new link renamed over the old). A failure at any
+step (landing, dbt, the gate, an export, the site) raises before the rename: nothing is published, the
+previous release and ``latest`` are untouched, and a half-written folder (also one left by a killed process)
+is removed on the next run. One publish at a time: ``releases/.lock`` is held for the whole run (a second
+run waits, or with ``wait=False`` fails at once), and the warehouse lock of ``oversight.pipeline`` is held
+from landing to the last export, so the release is exported from exactly the warehouse that passed the gate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import importlib.metadata
+import json
+import logging
+import os
+import platform
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import yaml
+
+from oversight import paths
+from oversight.errors import OversightError
+from oversight.exports import export_marts, export_nhse_layouts
+from oversight.landing import LandingReport, land
+from oversight.pipeline import build, warehouse_lock
+from oversight.quality import PUBLIC_MARTS, GateResult, QualityGateError, load_config, run_gate
+
+__all__ = ["PublishError", "PublishResult", "default_releases_dir", "methodology_settings", "publish"]
+
+log = logging.getLogger(__name__)
+
+INCOMPLETE = ".incomplete"
+LATEST = "latest"
+PACKAGES = ("dbt-core", "dbt-duckdb", "duckdb", "great_expectations", "pandas", "oversight")
+
+
+class PublishError(OversightError):
+    """Publishing failed: nothing was published and the previous release is untouched."""
+
+
+@dataclass
+class PublishResult:
+    release: Path
+    site_index: Path
+    quarter: str
+    gate: GateResult
+    landing: LandingReport | None = None
+    dbt: str = ""
+    row_counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return "\n".join(
+            [
+                f"release: {self.release}",
+                f"quarter: {self.quarter}",
+                f"quality gate passed: {self.gate.evaluated} expectations; "
+                f"Data Docs {self.release / 'data_docs' / 'index.html'}",
+                "rows: " + ", ".join(f"{mart} {count}" for mart, count in self.row_counts.items()),
+                f"site: {self.site_index}",
+            ]
+        )
+
+
+def default_releases_dir() -> Path:
+    """``$OVERSIGHT_RELEASES_DIR`` or ``<repo>/releases``."""
+    value = os.environ.get("OVERSIGHT_RELEASES_DIR", "").strip()
+    if value:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else paths.repo_root() / path
+    return paths.repo_root() / "releases"
+
+
+def methodology_settings(dbt_vars: dict[str, object] | None = None, dbt_args: Sequence[str] = ()) -> dict[str, object]:
+    """The dbt vars of ``dbt_project.yml`` with this run's overrides (``dbt_vars`` and any ``--vars`` among
+    the dbt arguments): the methodology choices in force."""
+    project = yaml.safe_load((paths.repo_root() / "dbt_project.yml").read_text(encoding="utf-8"))
+    settings = {k: v for k, v in (project.get("vars") or {}).items() if k != "landing_dir"}
+    args = list(dbt_args)
+    for i, arg in enumerate(args):
+        value = args[i + 1] if arg == "--vars" and i + 1 < len(args) else arg.partition("=")[2]
+        if arg == "--vars" or arg.startswith("--vars="):
+            parsed = yaml.safe_load(value) if value else None
+            if isinstance(parsed, dict):
+                settings.update(parsed)
+    settings.update(dbt_vars or {})
+    return settings
+
+
+@contextlib.contextmanager
+def _publish_lock(releases: Path, wait: bool) -> Iterator[None]:
+    releases.mkdir(parents=True, exist_ok=True)
+    fd = os.open(releases / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            if not wait:
+                raise PublishError(
+                    f"another publish is running ({releases / '.lock'} is held); nothing was done"
+                ) from exc
+            log.info("another publish is running (%s is held): waiting for it to finish", releases / ".lock")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _clean_incomplete(releases: Path) -> None:
+    incomplete = releases / INCOMPLETE
+    if incomplete.exists():
+        for leftover in incomplete.iterdir():
+            log.info("removing a half-written release left by an earlier run: %s", leftover)
+            shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink()
+    for stale in releases.glob(f".{LATEST}.*"):
+        stale.unlink(missing_ok=True)
+
+
+def _git_commit() -> dict[str, object]:
+    root = paths.repo_root()
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit, "dirty": bool(status.strip())}
+
+
+def _versions() -> dict[str, str | None]:
+    versions: dict[str, str | None] = {"python": platform.python_version()}
+    for package in PACKAGES:
+        try:
+            versions[package] = importlib.metadata.version(package)
+        except importlib.metadata.PackageNotFoundError:
+            versions[package] = None
+    return versions
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _release_quarter(con: duckdb.DuckDBPyConnection, quarter: str | None) -> str:
+    quarters = [
+        q
+        for (q,) in con.execute(
+            "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
+        ).fetchall()
+    ]
+    if not quarters:
+        raise PublishError("the warehouse has no league table rows: nothing to publish")
+    if quarter is None:
+        return quarters[-1]
+    if quarter not in quarters:
+        raise PublishError(f"quarter {quarter!r} is not in the warehouse (it has {', '.join(quarters)})")
+    return quarter
+
+
+def _folder_name(quarter: str) -> str:
+    """``Q4 2025/26`` -> ``2025-26-Q4`` (sorts by year, then quarter)."""
+    q, year = quarter.split(" ")
+    return f"{year.replace('/', '-')}-{q}"
+
+
+def _render_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
+    try:
+        from oversight.site import render_site  # owned by the website work; imported lazily
+    except ImportError as exc:
+        raise PublishError(f"the website cannot be built: {exc}") from exc
+    return Path(render_site(duckdb_path, out_dir, settings=settings))
+
+
+def _write_release(
+    duckdb_path: Path,
+    target: Path,
+    quarter: str,
+    gate: GateResult,
+    settings: dict[str, object],
+    dbt_summary: str,
+) -> tuple[Path, dict[str, int]]:
+    target.mkdir(parents=True)
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        export_marts(con, target / "marts")
+        export_nhse_layouts(con, target / "nhse", quarter)
+        row_counts = {
+            mart: int(con.execute(f"select count(*) from marts.{mart}").fetchone()[0])  # type: ignore[index]
+            for mart in PUBLIC_MARTS
+        }
+    shutil.copytree(gate.data_docs, target / "data_docs")
+    site_index = _render_site(duckdb_path, target / "site", settings)
+    if not site_index.is_file():
+        raise PublishError(f"the website was not written: {site_index} is missing")
+    files = {
+        str(p.relative_to(target)): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(target.rglob("*"))
+        if p.is_file()
+    }
+    manifest = {
+        "quarter": quarter,
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "git": _git_commit(),
+        "versions": _versions(),
+        "methodology_settings": settings,
+        "configuration_files": {
+            str(p.relative_to(paths.repo_root())): _sha256(p)
+            for p in sorted([*(paths.repo_root() / "seeds").glob("*.csv"), *(paths.repo_root() / "config").glob("*")])
+            if p.is_file()
+        },
+        "dbt_build": dbt_summary,
+        "quality_gate": {"expectations": gate.evaluated, "passed": gate.success},
+        "row_counts": row_counts,
+        "files": files,
+    }
+    (target / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
+    return site_index, row_counts
+
+
+def _point_latest(releases: Path, release: Path) -> None:
+    link = releases / LATEST
+    new = releases / f".{LATEST}.{os.getpid()}"
+    new.unlink(missing_ok=True)
+    new.symlink_to(release.relative_to(releases), target_is_directory=True)
+    os.replace(new, link)
+
+
+def publish(
+    data_dir: Path | None = None,
+    landing_dir: Path | None = None,
+    duckdb_path: Path | None = None,
+    releases_dir: Path | None = None,
+    *,
+    rebuild: bool = True,
+    quarter: str | None = None,
+    dbt_args: Sequence[str] = (),
+    dbt_vars: dict[str, object] | None = None,
+    wait: bool = True,
+) -> PublishResult:
+    """Land, build, gate and publish; or, with ``rebuild=False``, gate and publish the warehouse as it is."""
+    duckdb_path = paths.resolve_duckdb_path(duckdb_path).resolve()
+    releases = (releases_dir or default_releases_dir()).resolve()
+    settings = methodology_settings(dbt_vars, dbt_args)
+    config = load_config()
+    work = duckdb_path.parent / "quality"
+    gate_results: list[GateResult] = []
+
+    def gate(candidate: Path) -> None:
+        result = run_gate(candidate, work, config)
+        gate_results.append(result)
+        if not result.success:
+            raise QualityGateError(result.report())
+
+    with _publish_lock(releases, wait):
+        _clean_incomplete(releases)
+        with warehouse_lock(duckdb_path.parent):
+            report = None
+            dbt_summary = "not rebuilt (gated as it was)"
+            if rebuild:
+                report = land(paths.resolve_data_dir(data_dir), paths.resolve_landing_dir(landing_dir))
+                dbt_summary = build(
+                    paths.resolve_landing_dir(landing_dir),
+                    duckdb_path,
+                    dbt_args=dbt_args,
+                    dbt_vars=dbt_vars,
+                    validate=gate,
+                )
+            else:
+                if not duckdb_path.is_file():
+                    raise PublishError(f"no warehouse at {duckdb_path}: run without rebuild=False first")
+                gate(duckdb_path)
+            with duckdb.connect(str(duckdb_path), read_only=True) as con:
+                release_quarter = _release_quarter(con, quarter)
+            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+            name = f"{_folder_name(release_quarter)}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+            staging = releases / INCOMPLETE / name
+            try:
+                site_index, row_counts = _write_release(
+                    duckdb_path, staging, release_quarter, gate_results[-1], settings, dbt_summary
+                )
+                final = releases / _folder_name(release_quarter) / stamp
+                suffix = 1
+                while final.exists():
+                    final = releases / _folder_name(release_quarter) / f"{stamp}-{suffix}"
+                    suffix += 1
+                final.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(staging, final)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+            _point_latest(releases, final)
+    log.info("published %s", final)
+    return PublishResult(
+        release=final,
+        site_index=final / site_index.relative_to(staging),
+        quarter=release_quarter,
+        gate=gate_results[-1],
+        landing=report,
+        dbt=dbt_summary,
+        row_counts=row_counts,
+    )

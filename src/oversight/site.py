@@ -1,0 +1,595 @@
+"""The static website: league tables, trust pages, ICB pages and the methodology, from the built warehouse.
+
+Everything is read from the marts (a read-only DuckDB connection) and written as plain HTML files that open
+from the file system with no network: the sorting and filtering script, the style sheet and the plotting
+library (plotly.js, copied once from the ``plotly`` package into ``assets/``) are all referenced relatively.
+
+Layout of the output folder::
+
+    index.html                                  the quarters and cohorts, with links; reconciliation summary
+    methodology.html                            the metric registry and the settings used
+    assets/                                     plotly.min.js, site.css, site.js
+    <data_source>/<quarter>/league-<cohort>.html   one league table per quarter and cohort
+    <data_source>/<quarter>/trust/<code>.html      one page per trust and quarter
+    <data_source>/<quarter>/icb/<code>.html        one page per ICB and quarter
+
+Quarters are written as slugs (``Q1 2025/26`` -> ``q1-2025-26``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import jinja2
+
+from oversight import paths
+from oversight.errors import OversightError
+
+__all__ = [
+    "SiteError",
+    "cohort_label",
+    "league_path",
+    "quarter_slug",
+    "render_site",
+    "setting_notes",
+    "trust_path",
+]
+
+Row = dict[str, Any]
+
+#: Shown where a figure is missing (an en dash).
+DASH = "\u2013"
+
+_COHORT_LABELS = {
+    "acute": "Acute trusts",
+    "mental_health_community": "Mental health and community trusts",
+    "ambulance": "Ambulance trusts",
+}
+_SOURCE_LABELS = {
+    "nhse_nof": "NHS England's published NOF files",
+    "returns": "computed from the raw statistical returns",
+}
+# A 2-dp figure differs from another 2-dp figure when they are at least one unit of the last place apart.
+_TWO_DP_TOLERANCE = 0.005 + 1e-9
+_MARTS = (
+    "rpt_league_table",
+    "fct_metric_scores",
+    "fct_domain_scores",
+    "dim_metric",
+    "fct_persistent_underperformers",
+    "fct_icb_aggregates",
+    "rpt_reconciliation",
+)
+
+
+class SiteError(OversightError):
+    """The warehouse cannot be rendered (missing file or mart)."""
+
+
+def quarter_slug(quarter: str) -> str:
+    """``Q1 2025/26`` -> ``q1-2025-26``: a quarter as a folder name."""
+    return re.sub(r"[^a-z0-9]+", "-", quarter.lower()).strip("-")
+
+
+def league_path(data_source: str, quarter: str, cohort: str) -> str:
+    """Path of a league table page, relative to the site root."""
+    return f"{data_source}/{quarter_slug(quarter)}/league-{cohort}.html"
+
+
+def trust_path(data_source: str, quarter: str, trust_code: str) -> str:
+    """Path of a trust page, relative to the site root."""
+    return f"{data_source}/{quarter_slug(quarter)}/trust/{trust_code}.html"
+
+
+def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
+    """Path of an ICB page, relative to the site root."""
+    return f"{data_source}/{quarter_slug(quarter)}/icb/{icb_code}.html"
+
+
+def cohort_label(cohort: str) -> str:
+    return _COHORT_LABELS.get(cohort, cohort.replace("_", " ").capitalize())
+
+
+def setting_notes(project_file: Path | None = None) -> dict[str, str]:
+    """The comment written above each var in ``dbt_project.yml``: what the setting sets, for the methodology page."""
+    project_file = project_file or paths.repo_root() / "dbt_project.yml"
+    if not project_file.is_file():
+        return {}
+    notes: dict[str, str] = {}
+    comment: list[str] = []
+    after_key = False  # a comment block applies to every var below it, up to the next comment block
+    in_vars = False
+    for line in project_file.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith(" "):
+            in_vars = line.startswith("vars:")
+            comment, after_key = [], False
+            continue
+        stripped = line.strip()
+        if not in_vars or not stripped:
+            continue
+        if stripped.startswith("#"):
+            if after_key:
+                comment, after_key = [], False
+            comment.append(stripped.lstrip("# "))
+        elif match := re.match(r"^  ([A-Za-z_][A-Za-z0-9_]*):", line):
+            if comment:
+                notes[match.group(1)] = " ".join(comment)
+            after_key = True
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------- formatting
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _fmt(value: object, places: int = 2) -> str:
+    """A number for display: fixed decimals, an en dash when missing."""
+    if _is_missing(value):
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.{places}f}"
+    return str(value)
+
+
+def _fmt_value(value: object) -> str:
+    """A metric value: up to 4 significant decimals, trailing zeros dropped."""
+    if _is_missing(value):
+        return DASH
+    if isinstance(value, float):
+        text = f"{value:,.4f}".rstrip("0").rstrip(".")
+        return text or "0"
+    return str(value)
+
+
+def _sort_key(value: object) -> str:
+    """The ``data-sort`` attribute of a table cell: numbers as they are, missing values empty."""
+    if _is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _differs(ours: object, theirs: object, tolerance: float = 0.0) -> bool:
+    """True when both figures exist and differ by more than the tolerance."""
+    if _is_missing(ours) or _is_missing(theirs):
+        return False
+    if isinstance(ours, int | float) and isinstance(theirs, int | float):
+        return abs(float(ours) - float(theirs)) > tolerance
+    return ours != theirs
+
+
+def _differs_2dp(ours: object, theirs: object) -> bool:
+    return _differs(ours, theirs, _TWO_DP_TOLERANCE)
+
+
+@dataclass(frozen=True)
+class _Interval:
+    """An inline SVG interval on a fixed scale: the likely range as a bar, the estimate as a dot."""
+
+    low: float | None
+    point: float | None
+    high: float | None
+    scale_low: float = 1.0
+    scale_high: float = 4.0
+    width: int = 120
+    height: int = 18
+
+    def x(self, value: float) -> float:
+        span = self.scale_high - self.scale_low
+        share = (min(max(value, self.scale_low), self.scale_high) - self.scale_low) / span
+        return round(4 + share * (self.width - 8), 1)
+
+    @property
+    def drawable(self) -> bool:
+        return not any(_is_missing(v) for v in (self.low, self.point, self.high))
+
+
+def _interval(low: object, point: object, high: object) -> _Interval:
+    def number(value: object) -> float | None:
+        return None if _is_missing(value) else float(value)  # type: ignore[arg-type]
+
+    return _Interval(number(low), number(point), number(high))
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable[object] = ()) -> list[Row]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@dataclass
+class _Warehouse:
+    league: list[Row]
+    metrics: list[Row]
+    domains: list[Row]
+    registry: list[Row]
+    icbs: list[Row]
+    reconciliation: list[Row]
+    methodology_year: str
+
+
+def _read(duckdb_path: Path, settings: Mapping[str, object]) -> _Warehouse:
+    if not duckdb_path.is_file():
+        raise SiteError(f"no warehouse at {duckdb_path}: build it first (oversight run)")
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        present = {
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        missing = [name for name in _MARTS if name not in present]
+        if missing:
+            raise SiteError(f"{duckdb_path}: marts missing: {', '.join(missing)} (is the build complete?)")
+        years = [y for (y,) in con.execute("select distinct methodology_year from marts.dim_metric").fetchall()]
+        year = str(settings.get("methodology_year") or (max(years) if years else ""))
+        league = _rows(
+            con,
+            """
+            select
+                l.*,
+                coalesce(p.is_persistent_underperformer, false) as is_persistent_underperformer,
+                p.triggered_rules,
+                p.quarters_in_segment_4_or_5,
+                p.segment_window_quarters,
+                p.segment_rule_quarters,
+                p.consecutive_bottom_quarters,
+                p.rank_rule_quarters
+            from marts.rpt_league_table as l
+            left join marts.fct_persistent_underperformers as p
+                on l.data_source = p.data_source and l.quarter = p.quarter and l.trust_code = p.trust_code
+            order by l.data_source, l.quarter_start_date, l.cohort, l.league_rank, l.trust_code
+            """,
+        )
+        metrics = _rows(
+            con,
+            """
+            select
+                s.*,
+                m.metric_name,
+                m.domain,
+                m.sub_domain,
+                m.value_units,
+                m.direction
+            from marts.fct_metric_scores as s
+            left join marts.dim_metric as m
+                on s.metric_id = m.metric_id and m.methodology_year = ?
+            order by s.data_source, s.quarter, s.trust_code, m.domain, m.sub_domain, s.metric_id
+            """,
+            [year],
+        )
+        domains = _rows(con, "select * from marts.fct_domain_scores order by data_source, quarter, trust_code, domain")
+        registry = _rows(
+            con,
+            "select * from marts.dim_metric where methodology_year = ? order by domain, sub_domain, metric_id",
+            [year],
+        )
+        icbs = _rows(con, "select * from marts.fct_icb_aggregates order by data_source, quarter, icb_code")
+        reconciliation = _rows(
+            con, "select * from marts.rpt_reconciliation order by data_source, quarter = 'All quarters' desc, quarter"
+        )
+    finally:
+        con.close()
+    return _Warehouse(league, metrics, domains, registry, icbs, reconciliation, year)
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+
+def _published_segment(row: Row) -> object:
+    """NHS England's final segment where published, else its (adjusted) segment."""
+    final = row.get("published_final_segment")
+    return row.get("published_segment") if _is_missing(final) else final
+
+
+def _comparable_segment(row: Row) -> object:
+    """Our segment at the stage NHS England's published one is at: final where it publishes one, else adjusted."""
+    return row.get("adjusted_segment") if _is_missing(row.get("published_final_segment")) else row.get("final_segment")
+
+
+def _segment_history_figure(history: list[Row]) -> dict[str, object]:
+    quarters = [r["quarter"] for r in history]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Final segment (ours)",
+                "x": quarters,
+                "y": [r["final_segment"] for r in history],
+                "line": {"color": "#005eb8", "width": 3},
+                "marker": {"size": 10},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Published by NHS England",
+                "x": quarters,
+                "y": [_published_segment(r) for r in history],
+                "marker": {"size": 16, "symbol": "circle-open", "color": "#d5281b", "line": {"width": 2}},
+            },
+        ],
+        "layout": {
+            "height": 260,
+            "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+            "yaxis": {
+                "title": {"text": "Segment (1 = best)"},
+                "range": [5.5, 0.5],
+                "dtick": 1,
+                "zeroline": False,
+            },
+            "xaxis": {"type": "category"},
+            "legend": {"orientation": "h", "y": -0.25},
+            "font": {"family": "Arial, Helvetica, sans-serif", "size": 13},
+        },
+    }
+
+
+def _average_history_figure(history: list[Row]) -> dict[str, object]:
+    quarters = [r["quarter"] for r in history]
+
+    def gap(upper: object, lower: object) -> float | None:
+        return None if _is_missing(upper) or _is_missing(lower) else float(upper) - float(lower)  # type: ignore[arg-type]
+
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Average metric score with likely range (ours)",
+                "x": quarters,
+                "y": [r["average_score"] for r in history],
+                "error_y": {
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [gap(r["average_score_high"], r["average_score"]) for r in history],
+                    "arrayminus": [gap(r["average_score"], r["average_score_low"]) for r in history],
+                    "color": "#768692",
+                    "thickness": 2,
+                    "width": 8,
+                },
+                "line": {"color": "#005eb8", "width": 3},
+                "marker": {"size": 10},
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Published by NHS England",
+                "x": quarters,
+                "y": [r["published_average_score"] for r in history],
+                "marker": {"size": 16, "symbol": "circle-open", "color": "#d5281b", "line": {"width": 2}},
+            },
+        ],
+        "layout": {
+            "height": 260,
+            "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+            "yaxis": {"title": {"text": "Score (1 = best)"}, "range": [4.05, 0.95], "zeroline": False},
+            "xaxis": {"type": "category"},
+            "legend": {"orientation": "h", "y": -0.25},
+            "font": {"family": "Arial, Helvetica, sans-serif", "size": 13},
+        },
+    }
+
+
+def _icb_segments_figure(history: list[Row]) -> dict[str, object]:
+    colours = {1: "#007f3b", 2: "#78be20", 3: "#ffb81c", 4: "#d5281b", 5: "#330072"}
+    quarters = [r["quarter"] for r in history]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": f"Segment {segment}",
+                "x": quarters,
+                "y": [r[f"trusts_final_segment_{segment}"] for r in history],
+                "marker": {"color": colour},
+            }
+            for segment, colour in colours.items()
+        ],
+        "layout": {
+            "barmode": "stack",
+            "legend": {"orientation": "h", "y": -0.25, "traceorder": "normal"},
+            "height": 260,
+            "margin": {"l": 60, "r": 20, "t": 10, "b": 40},
+            "yaxis": {"title": {"text": "Trusts"}, "dtick": 1},
+            "xaxis": {"type": "category"},
+            "font": {"family": "Arial, Helvetica, sans-serif", "size": 13},
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("oversight", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["fmt"] = _fmt
+    env.filters["fmt_value"] = _fmt_value
+    env.filters["sort_key"] = _sort_key
+    env.filters["cohort_label"] = cohort_label
+    env.globals.update(
+        differs=_differs,
+        differs_2dp=_differs_2dp,
+        interval=_interval,
+        missing=_is_missing,
+        published_segment=_published_segment,
+        comparable_segment=_comparable_segment,
+        league_path=league_path,
+        trust_path=trust_path,
+        icb_path=icb_path,
+        source_label=lambda source: _SOURCE_LABELS.get(source, source),
+    )
+    return env
+
+
+def _copy_assets(out_dir: Path) -> None:
+    assets = out_dir / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    static = resources.files("oversight") / "templates" / "assets"
+    for name in ("site.css", "site.js"):
+        (assets / name).write_text(static.joinpath(name).read_text(encoding="utf-8"), encoding="utf-8")
+    plotly_js = resources.files("plotly") / "package_data" / "plotly.min.js"
+    target = assets / "plotly.min.js"
+    with resources.as_file(plotly_js) as source:
+        if not target.exists() or target.stat().st_size != source.stat().st_size:
+            shutil.copyfile(source, target)
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _group(rows: Iterable[Row], *keys: str) -> dict[tuple[Any, ...], list[Row]]:
+    grouped: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        grouped[tuple(row[k] for k in keys)].append(row)
+    return grouped
+
+
+def _distinct(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(values))
+
+
+def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]) -> Path:
+    """Render the whole static site from the built warehouse into ``out_dir``; return the path of index.html.
+
+    ``settings`` are the methodology settings the warehouse was built with (the dbt vars: segment cut-point
+    method, bootstrap replicates, ...); the methodology page lists them beside the metric registry.
+    """
+    data = _read(Path(duckdb_path), settings)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    _copy_assets(out_dir)
+    env = _environment()
+
+    sources = _distinct(r["data_source"] for r in data.league)
+    quarters = _distinct(r["quarter"] for r in sorted(data.league, key=lambda r: r["quarter_start_date"]))
+    multi_source = len(sources) > 1
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    common = {"multi_source": multi_source, "generated": generated, "quarters_all": quarters}
+
+    by_table = _group(data.league, "data_source", "quarter", "cohort")
+    by_trust = _group(data.league, "data_source", "trust_code")
+    by_icb_quarter = _group(data.league, "data_source", "quarter", "icb_code")
+    metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
+    domains = _group(data.domains, "data_source", "quarter", "trust_code")
+    icb_history = _group(data.icbs, "data_source", "icb_code")
+    quarter_order = {q: i for i, q in enumerate(quarters)}
+
+    tables = [
+        {
+            "data_source": source,
+            "quarter": quarter,
+            "cohort": cohort,
+            "path": league_path(source, quarter, cohort),
+            "trusts": len(rows),
+            "segments": {s: sum(1 for r in rows if r["final_segment"] == s) for s in range(1, 6)},
+            "persistent": sum(1 for r in rows if r["is_persistent_underperformer"]),
+        }
+        for (source, quarter, cohort), rows in sorted(
+            by_table.items(), key=lambda kv: (kv[0][0], -quarter_order[kv[0][1]], kv[0][2])
+        )
+    ]
+    overall = [r for r in data.reconciliation if r["quarter"] == "All quarters"]
+
+    template = env.get_template("index.html")
+    index = out_dir / "index.html"
+    _write(index, template.render(root="", tables=tables, reconciliation=overall, sources=sources, **common))
+
+    template = env.get_template("methodology.html")
+    cut_point_methods = _distinct((r["quarter"], r["cut_point_method"]) for r in data.league)
+    _write(
+        out_dir / "methodology.html",
+        template.render(
+            root="",
+            registry=data.registry,
+            methodology_year=data.methodology_year,
+            settings=sorted(settings.items()),
+            setting_notes=setting_notes(),
+            cut_point_methods=cut_point_methods,
+            reconciliation=data.reconciliation,
+            **common,
+        ),
+    )
+
+    template = env.get_template("league.html")
+    for (source, quarter, cohort), rows in by_table.items():
+        _write(
+            out_dir / league_path(source, quarter, cohort),
+            template.render(
+                root="../../",
+                data_source=source,
+                quarter=quarter,
+                cohort=cohort,
+                rows=rows,
+                regions=sorted(_distinct(r["region"] for r in rows if r["region"])),
+                icbs=sorted(_distinct((r["icb_name"], r["icb_code"]) for r in rows if r["icb_code"])),
+                other_quarters=[q for q in quarters if (source, q, cohort) in by_table],
+                **common,
+            ),
+        )
+
+    template = env.get_template("trust.html")
+    for row in data.league:
+        key = (row["data_source"], row["quarter"], row["trust_code"])
+        history = sorted(by_trust[(row["data_source"], row["trust_code"])], key=lambda r: r["quarter_start_date"])
+        _write(
+            out_dir / trust_path(*key),
+            template.render(
+                root="../../../",
+                t=row,
+                metrics=metrics.get(key, []),
+                domains=domains.get(key, []),
+                history=history,
+                segment_figure=_segment_history_figure(history),
+                average_figure=_average_history_figure(history),
+                **common,
+            ),
+        )
+
+    template = env.get_template("icb.html")
+    for aggregate in data.icbs:
+        key = (aggregate["data_source"], aggregate["quarter"], aggregate["icb_code"])
+        history = sorted(
+            icb_history[(aggregate["data_source"], aggregate["icb_code"])], key=lambda r: quarter_order[r["quarter"]]
+        )
+        _write(
+            out_dir / icb_path(*key),
+            template.render(
+                root="../../../",
+                icb=aggregate,
+                trusts=sorted(by_icb_quarter.get(key, []), key=lambda r: (r["cohort"], r["league_rank"])),
+                history=history,
+                figure=_icb_segments_figure(history),
+                **common,
+            ),
+        )
+    return index

@@ -1,0 +1,433 @@
+"""The publication gate and releases, on the embedded real data (NHS England's MH&C NOF files, 2025/26).
+
+One warehouse is built and published once for the module; every gate test corrupts a copy of it with SQL and
+publishes that copy as it is (``rebuild=False``) into the same releases folder, so that the previous release
+can be compared byte for byte. Expectations come from NHS England's published files, from invariants, or
+from the corruption the test made, never from the gate's own output.
+"""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from oversight import paths
+from oversight import publish as publish_module
+from oversight.cli import main
+from oversight.exports import DATA_COLUMNS, LEAGUE_COLUMNS
+from oversight.pipeline import run
+from oversight.publish import PublishError, PublishResult, publish
+from oversight.quality import PUBLIC_MARTS, QualityGateError, load_config, mart_keys, run_gate
+
+NHSE_LEAGUE = "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
+EXPORTED_DATA = "nhs-oversight-framework-mental-health-and-community-trust-data-q4-25-26.csv"
+FAST = ["--exclude", "test_type:unit"]  # the unit tests run in test_pipeline's build
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[PublishResult, Path]:
+    work = tmp_path_factory.mktemp("publish")
+    result = publish(
+        paths.default_data_dir(),
+        work / "warehouse" / "landing",
+        work / "warehouse" / "oversight.duckdb",
+        work / "releases",
+        dbt_args=FAST,
+    )
+    return result, work
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _releases_state(releases: Path) -> tuple[str, dict[str, str], list[str]]:
+    latest = releases / "latest"
+    return (
+        os.readlink(latest),
+        _digest(latest.resolve()),
+        sorted(str(p.relative_to(releases)) for p in releases.glob("[0-9]*/*")),  # published releases
+    )
+
+
+@pytest.fixture()
+def copy(first: tuple[PublishResult, Path], tmp_path: Path) -> Path:
+    """A copy of the published warehouse, free to corrupt."""
+    _, work = first
+    target = tmp_path / "warehouse" / "oversight.duckdb"
+    target.parent.mkdir(parents=True)
+    shutil.copy2(work / "warehouse" / "oversight.duckdb", target)
+    return target
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The release
+
+
+def test_release_layout_latest_and_site(first: tuple[PublishResult, Path]) -> None:
+    result, work = first
+    releases = work / "releases"
+    assert result.quarter == "Q4 2025/26"
+    assert result.release.parent == releases / "2025-26-Q4"
+    assert (releases / "latest").is_symlink() and (releases / "latest").resolve() == result.release
+    assert result.site_index == result.release / "site" / "index.html" and result.site_index.is_file()
+    assert (result.release / "data_docs" / "index.html").is_file()
+    for mart in PUBLIC_MARTS:
+        assert (result.release / "marts" / "parquet" / f"{mart}.parquet").is_file()
+        assert (result.release / "marts" / "csv" / f"{mart}.csv").is_file()
+    assert not any((releases / ".incomplete").iterdir())
+
+
+def test_manifest_counts_checksums_and_provenance(first: tuple[PublishResult, Path]) -> None:
+    result, work = first
+    manifest = json.loads((result.release / "manifest.json").read_text())
+    with duckdb.connect(str(work / "warehouse" / "oversight.duckdb"), read_only=True) as con:
+        for mart in PUBLIC_MARTS:
+            count = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]  # type: ignore[index]
+            assert manifest["row_counts"][mart] == count, mart
+            parquet = (result.release / "marts" / "parquet" / f"{mart}.parquet").as_posix()
+            assert con.execute(f"select count(*) from '{parquet}'").fetchone()[0] == count  # type: ignore[index]
+    assert manifest["row_counts"]["rpt_league_table"] == 183  # 61 MH&C trusts x Q1, Q2, Q4
+    files = {str(p.relative_to(result.release)) for p in result.release.rglob("*") if p.is_file()}
+    assert set(manifest["files"]) == files - {"manifest.json"}
+    for name, entry in manifest["files"].items():
+        assert hashlib.sha256((result.release / name).read_bytes()).hexdigest() == entry["sha256"], name
+    assert len(manifest["git"]["commit"]) == 40
+    assert manifest["versions"]["dbt-core"] and manifest["versions"]["great_expectations"]
+    assert manifest["methodology_settings"]["segment_cut_point_method"] == "inferred_from_published"
+    assert manifest["methodology_settings"]["bootstrap_replicates"] == 10000
+    assert "seeds/reconciliation_checks.csv" in manifest["configuration_files"]
+    assert manifest["quality_gate"]["passed"] is True
+
+
+def test_nhse_league_table_layout_matches_nhs_englands_file(first: tuple[PublishResult, Path]) -> None:
+    """Same bytes of header, BOM and CRLF as NHS England's Q4 file; segments equal, averages within 0.01."""
+    result, _ = first
+    ours = (result.release / "nhse" / NHSE_LEAGUE).read_bytes()
+    theirs = (paths.default_data_dir() / "nhse_nof" / NHSE_LEAGUE).read_bytes()
+    assert ours.startswith(b"\xef\xbb\xbf") and ours.split(b"\r\n")[0] == theirs.split(b"\r\n")[0]
+    assert b"\n" not in ours.replace(b"\r\n", b"")
+    ours_rows = {r["Trust_code"]: r for r in csv.DictReader(ours.decode("utf-8-sig").splitlines())}
+    theirs_rows = {r["Trust_code"]: r for r in csv.DictReader(theirs.decode("utf-8-sig").splitlines())}
+    assert list(next(iter(ours_rows.values()))) == LEAGUE_COLUMNS
+    assert set(ours_rows) == set(theirs_rows) and len(ours_rows) == 61
+    for code, row in theirs_rows.items():
+        mine = ours_rows[code]
+        assert mine["Segment"] == row["Segment"], code  # written '2.0' like NHS England's
+        assert abs(float(mine["Average_score"]) - float(row["Average_score"])) <= 0.01 + 1e-9, code
+        assert mine["Trust_in_financial_deficit"] == row["Trust_in_financial_deficit"], code
+        assert mine["Rank"].endswith(".0") and " to " in mine["Likely_range_of_rank"]
+        low, high = (float(x) for x in mine["Likely_range_of_average_score"].split(" to "))
+        assert low <= float(mine["Average_score"]) <= high
+        assert not mine["Likely_range_of_average_score"].split(" to ")[0].endswith("0")
+    same_rank = sum(ours_rows[c]["Rank"] == r["Rank"] for c, r in theirs_rows.items())
+    assert same_rank / 61 >= 0.95  # the engine's league_rank acceptance bar
+
+
+def test_nhse_data_file_layout(first: tuple[PublishResult, Path]) -> None:
+    result, _ = first
+    text = (result.release / "nhse" / EXPORTED_DATA).read_bytes().decode("utf-8-sig")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert list(rows[0]) == DATA_COLUMNS
+    by_id: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        by_id.setdefault(row["Metric_ID"], []).append(row)
+    assert {"OF5000", "OF5002", "OF5003", "OF5004", "OF5005", "OF5007", "OF4000", "OF1016", "OF0016"} <= set(by_id)
+    assert not any(i.startswith("OF41") for i in by_id)  # domain segments are NHS England's, not recomputed
+    assert all(len(by_id[i]) == 61 for i in ("OF5000", "OF5002", "OF4002"))
+    assert {r["Sub-domain"] for r in by_id["OF4002"]} == {"Patient safety"}
+    assert {r["Domain"] for r in by_id["OF5000"]} == {"Summary"}
+    # RDY's Q4 OF0016 value as NHS England published it, with the Q4 median of the trust type (QUARTILE.INC)
+    rdy = next(r for r in by_id["OF0016"] if r["Trust_code"] == "RDY")
+    assert rdy["Value"] == "65.54" and rdy["Units"] == "%" and rdy["Rank"].endswith(".0")
+    values = sorted(float(r["Value"]) for r in by_id["OF0016"] if r["Value"])
+    n = len(values)
+    position = (n - 1) * 0.5
+    median = values[int(position)] + (values[min(int(position) + 1, n - 1)] - values[int(position)]) * (
+        position - int(position)
+    )
+    assert float(rdy["Median_value"]) == pytest.approx(round(median, 2), abs=1e-9)
+
+
+def test_round_trip_through_our_own_landing_and_staging(first: tuple[PublishResult, Path], tmp_path: Path) -> None:
+    """The exported NHS England-layout files, landed and built afresh, give the same Q4 league table."""
+    result, work = first
+    data = tmp_path / "data"
+    shutil.copytree(paths.default_data_dir() / "reference", data / "reference")
+    shutil.copytree(result.release / "nhse", data / "nhse_nof")
+    run(data, tmp_path / "landing", tmp_path / "oversight.duckdb", dbt_args=FAST)
+    columns = (
+        "trust_code, cohort, trust_type, region, round(average_score_rounded, 2), unadjusted_segment, "
+        "financial_override, adjusted_segment, final_segment, league_rank, league_rank_low, league_rank_high, "
+        "round(average_score_low, 2), round(average_score_high, 2)"
+    )
+    query = f"select {columns} from marts.rpt_league_table where quarter = 'Q4 2025/26' order by trust_code"
+    with duckdb.connect(str(work / "warehouse" / "oversight.duckdb"), read_only=True) as con:
+        original = con.execute(query).fetchall()
+    with duckdb.connect(str(tmp_path / "oversight.duckdb"), read_only=True) as con:
+        again = con.execute(query).fetchall()
+        scores = con.execute(
+            "select count(*), count(*) filter (where score_rounded = published_score) from marts.fct_metric_scores"
+        ).fetchone()
+    assert len(original) == 61
+    assert again == original
+    assert scores is not None and scores[0] == scores[1] > 0  # every re-imported score reproduced
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The gate
+
+
+CORRUPTIONS = {
+    "duplicate_rank": (
+        "update marts.rpt_league_table set league_rank = 1 where quarter = 'Q4 2025/26' and trust_code = 'RV3'",
+        "check_league_order",
+        "expect_column_pair_values_to_be_equal",
+        "nhse_nof | Q4 2025/26 | mental_health_community | RV3 (rank 1,",
+    ),
+    "score_of_5": (
+        "update marts.fct_metric_scores set score = 5 "
+        "where quarter = 'Q4 2025/26' and trust_code = 'RDY' and metric_id = 'OF0061'",
+        "fct_metric_scores",
+        "expect_column_values_to_be_between(column='score'",
+        "nhse_nof | Q4 2025/26 | RDY | OF0061",
+    ),
+    "missing_trust": (
+        "delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'",
+        "check_trust_coverage",
+        "expect_column_values_to_be_in_set(column='status'",
+        "nhse_nof | Q4 2025/26 | mental_health_community | RDY",
+    ),
+    "override_in_segment_1": (
+        "update marts.rpt_league_table set adjusted_segment = 1 where quarter = 'Q2 2025/26' and trust_code = 'RWR'",
+        "rpt_league_table",
+        "expect_column_values_to_be_between(column='adjusted_segment', min_value=3.0 where financial_override == True",
+        "nhse_nof | Q2 2025/26 | RWR",
+    ),
+    "average_outside_likely_range": (
+        "update marts.rpt_league_table set average_score_high = average_score - 0.1 "
+        "where quarter = 'Q4 2025/26' and trust_code = 'RYY'",
+        "rpt_league_table",
+        "column_A='average_score_high', column_B='average_score'",
+        "nhse_nof | Q4 2025/26 | RYY",
+    ),
+    "reconciliation_below_threshold": (
+        "update marts.rpt_reconciliation set meets_threshold = false "
+        "where quarter = 'All quarters' and check_name = 'league_rank'",
+        "rpt_reconciliation",
+        "expect_column_values_to_be_in_set(column='meets_threshold'",
+        "nhse_nof | All quarters | league_rank",
+    ),
+    "duplicate_key": (
+        "insert into marts.dim_metric select * from marts.dim_metric where metric_id = 'OF0016'",
+        "dim_metric",
+        "expect_compound_columns_to_be_unique",
+        "OF0016 | 2025/26",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
+def test_corrupted_mart_fails_the_gate_and_publishes_nothing(
+    case: str, first: tuple[PublishResult, Path], copy: Path
+) -> None:
+    _, work = first
+    releases = work / "releases"
+    before = _releases_state(releases)
+    statement, suite, expectation, row = CORRUPTIONS[case]
+    with duckdb.connect(str(copy)) as con:
+        con.execute(statement)
+    with pytest.raises(QualityGateError) as excinfo:
+        publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+    message = str(excinfo.value)
+    assert "quality gate FAILED" in message
+    assert f"- {suite}: " in message and expectation in message and row in message, message
+    assert _releases_state(releases) == before  # latest -> the same release, byte for byte
+    assert not any((releases / ".incomplete").iterdir())
+
+
+def test_cli_publish_reports_the_failure_and_exits_non_zero(
+    first: tuple[PublishResult, Path], copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, work = first
+    with duckdb.connect(str(copy)) as con:
+        con.execute("update marts.fct_metric_scores set score = 5 where trust_code = 'RDY' and metric_id = 'OF0061'")
+    code = main(["publish", "--no-rebuild", "--warehouse", str(copy), "--releases-dir", str(work / "releases")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "expect_column_values_to_be_between(column='score'" in err and "RDY | OF0061" in err
+    assert "nothing was published" in err and "latest -> 2025-26-Q4/" in err
+
+
+def test_quarter_on_quarter_tolerance_is_configuration(first: tuple[PublishResult, Path], tmp_path: Path) -> None:
+    """Segment 2 went from 10 to 16 trusts between Q2 and Q4 (NHS England's published segments): a 5% share
+    tolerance (ceil(0.05 x 61) = 4) stops it, the configured 15% (10) lets it through."""
+    _, work = first
+    warehouse = work / "warehouse" / "oversight.duckdb"
+    strict = replace(load_config(), max_segment_count_change_share=0.05)
+    result = run_gate(warehouse, tmp_path / "strict", strict)
+    assert not result.success
+    rows = [r for f in result.failures if f.suite == "check_quarter_on_quarter" for r in f.rows]
+    assert rows == [
+        "nhse_nof | mental_health_community | Q4 2025/26 vs Q2 2025/26 | trusts in final segment 2: 10 -> 16"
+    ]
+    assert run_gate(warehouse, tmp_path / "configured").success
+
+
+def test_explained_absence_passes_and_is_configuration(copy: Path, tmp_path: Path) -> None:
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'")
+    explained = replace(load_config(), explained_absences=(("RDY", "Q4 2025/26", "test: merged"),))
+    result = run_gate(copy, tmp_path / "gate", explained)
+    assert not [f for f in result.failures if f.suite == "check_trust_coverage"]
+    # the missing row still breaks the competition ranks behind RDY: only coverage is explained away
+    assert result.failures and {f.suite for f in result.failures} == {"check_league_order"}
+
+
+def test_keys_come_from_the_dbt_models_yml() -> None:
+    keys = mart_keys()
+    assert keys["rpt_league_table"] == ["data_source", "quarter", "trust_code"]
+    assert keys["fct_metric_scores"] == ["data_source", "quarter", "trust_code", "metric_id"]
+    assert set(keys) >= set(PUBLIC_MARTS)
+
+
+def test_bad_gate_configuration_is_reported(tmp_path: Path) -> None:
+    config = tmp_path / "gate.yml"
+    config.write_text("explained_absences:\n  - trust_code: RDY\n")
+    with pytest.raises(QualityGateError, match="entry 1 needs trust_code, quarter"):
+        load_config(config)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Bad input: half-written releases, failures while writing, concurrent runs
+
+
+def test_half_written_release_is_never_pointed_to_and_is_cleaned_up(
+    first: tuple[PublishResult, Path], copy: Path
+) -> None:
+    _, work = first
+    releases = work / "releases"
+    leftover = releases / ".incomplete" / "2025-26-Q4-20250101T000000Z-99999"
+    (leftover / "marts").mkdir(parents=True)
+    (leftover / "marts" / "partial.csv").write_text("half")
+    result = publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+    assert not leftover.exists()
+    assert (releases / "latest").resolve() == result.release != leftover
+    assert (result.release / "manifest.json").is_file()
+
+
+def test_failure_while_writing_leaves_the_previous_release(
+    first: tuple[PublishResult, Path], copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, work = first
+    releases = work / "releases"
+    before = _releases_state(releases)
+
+    def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
+        out_dir.mkdir(parents=True)
+        (out_dir / "index.html").write_text("<html>half")
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(publish_module, "_render_site", broken_site)
+    with pytest.raises(OSError, match="disk full"):
+        publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+    assert _releases_state(releases) == before
+    assert not any((releases / ".incomplete").iterdir())
+
+
+def test_second_publish_fails_clearly_or_waits(first: tuple[PublishResult, Path], copy: Path) -> None:
+    _, work = first
+    releases = work / "releases"
+    fd = os.open(releases / ".lock", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        before = _releases_state(releases)
+        with pytest.raises(PublishError, match="another publish is running"):
+            publish(duckdb_path=copy, releases_dir=releases, rebuild=False, wait=False)
+        assert _releases_state(releases) == before
+        released_at: list[float] = []
+
+        def release_later() -> None:
+            time.sleep(1.0)
+            released_at.append(time.monotonic())
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+        thread = threading.Thread(target=release_later)
+        thread.start()
+        result = publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+        finished = time.monotonic()
+        thread.join()
+    finally:
+        os.close(fd)
+    assert released_at and finished >= released_at[0]  # it waited for the first one
+    assert (releases / "latest").resolve() == result.release
+
+
+def _publish_process(warehouse: Path, releases: Path) -> subprocess.Popen[str]:
+    env = dict(os.environ, PYTHONPATH=str(paths.repo_root() / "src"))
+    command = [sys.executable, "-m", "oversight.cli", "publish", "--no-rebuild", "--warehouse", str(warehouse)]
+    return subprocess.Popen(
+        [*command, "--releases-dir", str(releases)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def test_two_publish_processes_at_once_leave_consistent_releases(first: tuple[PublishResult, Path], copy: Path) -> None:
+    _, work = first
+    releases = work / "releases"
+    processes = [_publish_process(copy, releases) for _ in range(2)]
+    outputs = [p.communicate(timeout=600) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    made = [
+        Path(line.removeprefix("release: "))
+        for out, _ in outputs
+        for line in out.splitlines()
+        if line.startswith("release: ")
+    ]
+    assert len(set(made)) == 2 and all(m.is_dir() for m in made)
+    assert (releases / "latest").resolve() in set(made)
+    for release in made:
+        manifest = json.loads((release / "manifest.json").read_text())
+        for name, entry in manifest["files"].items():
+            assert hashlib.sha256((release / name).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_killed_publish_is_never_pointed_to_and_is_cleaned_up(first: tuple[PublishResult, Path], copy: Path) -> None:
+    """SIGKILL a publish while it writes its release; the next publish removes what it left."""
+    _, work = first
+    releases = work / "releases"
+    before = _releases_state(releases)
+    process = _publish_process(copy, releases)
+    incomplete = releases / ".incomplete"
+    deadline = time.monotonic() + 300
+    while not any(incomplete.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    leftovers = list(incomplete.iterdir())
+    process.kill()
+    process.communicate()
+    assert leftovers, "the publish finished before it could be killed"
+    assert _releases_state(releases) == before  # nothing half-written is pointed to or published
+    assert all(leftover.exists() for leftover in leftovers)
+    result = publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
+    assert not any(incomplete.iterdir())
+    assert (releases / "latest").resolve() == result.release
