@@ -20,13 +20,15 @@ run: $(STAMP)
 test: $(STAMP)
 	@# The browser test drives Debian's chromium through chromium-driver (selenium never downloads a browser).
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-		(apt-get update && apt-get install -y chromium chromium-driver)
+		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
 	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src scripts tests
+	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 
 clean:
