@@ -73,6 +73,9 @@ class GateConfig:
     max_row_count_change_share: float = 0.10
     max_segment_count_change_share: float = 0.15
     explained_absences: tuple[tuple[str, str, str], ...] = ()
+    #: Data sources held to the completeness checks (trust coverage, quarter-on-quarter stability); the others
+    #: (the raw-returns route while its metric coverage is partial) get every other expectation.
+    completeness_data_sources: tuple[str, ...] = ("nhse_nof",)
 
 
 def default_config_path() -> Path:
@@ -98,6 +101,7 @@ def load_config(path: Path | None = None) -> GateConfig:
         max_row_count_change_share=float(qoq.get("max_row_count_change_share", 0.10)),
         max_segment_count_change_share=float(qoq.get("max_segment_count_change_share", 0.15)),
         explained_absences=tuple(absences),
+        completeness_data_sources=tuple(str(d) for d in raw.get("completeness_data_sources", ["nhse_nof"])),
     )
 
 
@@ -184,6 +188,9 @@ def _write_frames(con: duckdb.DuckDBPyConnection, folder: Path, keys: dict[str, 
         """,
         folder / "check_league_order.parquet",
     )
+    con.execute("create or replace temp table completeness_sources (data_source varchar)")
+    if config.completeness_data_sources:
+        con.executemany("insert into completeness_sources values (?)", [(d,) for d in config.completeness_data_sources])
     con.execute("create or replace temp table explained (trust_code varchar, quarter varchar, reason varchar)")
     if config.explained_absences:
         con.executemany("insert into explained values (?, ?, ?)", list(config.explained_absences))
@@ -193,6 +200,7 @@ def _write_frames(con: duckdb.DuckDBPyConnection, folder: Path, keys: dict[str, 
         with
         quarters as (
             select distinct data_source, quarter, quarter_start_date, cohort from marts.rpt_league_table
+            where data_source in (select data_source from completeness_sources)
         ),
         reference as (
             -- every trust NHS England has placed in a cohort (dim_trust), open at some point of the quarter
@@ -273,7 +281,7 @@ def _write_frames(con: duckdb.DuckDBPyConnection, folder: Path, keys: dict[str, 
                 else ceil({config.max_row_count_change_share} * previous)
             end as bigint) as allowed_change
         from compared
-        where previous is not null
+        where previous is not null and data_source in (select data_source from completeness_sources)
         """,
         folder / "check_quarter_on_quarter.parquet",
     )

@@ -108,8 +108,10 @@ def test_returns_route_reproduces_nhse_from_the_raw_files(con: duckdb.DuckDBPyCo
             "where data_source = 'returns' and quarter = 'All quarters'"
         ).fetchall()
     }
-    # Q1: OF0005 41 + OF0082 61 + OF0061 61 + OF0084 61; Q2: OF0061 61 + OF0084 61 (2024 survey)
-    assert returns == {"metric_values": (346, 346), "computed_metric_scores": (346, 346)}
+    # Values from raw returns: Q1 OF0005 41 + OF0082 61 + OF0061 61 + OF0084 61; Q2 OF0061 61 + OF0084 61 (2024
+    # survey). Scores add the finance bands OF1079/OF1081 scored from the input template (61 x Q1, Q2, Q4 each
+    # = 183 + 183); the template's values themselves are copies of NHS England's and are not reconciled.
+    assert returns == {"metric_values": (346, 346), "computed_metric_scores": (712, 712)}
     sickness = con.execute(
         "select count(*), min(ranking_population_size), max(ranking_population_size), "
         "count(*) filter (where score_rounded = published_score), string_agg(distinct score_method, ',') "
