@@ -23,9 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol
 
-from oversight.containers import Container
+from oversight.containers import Container, Sheet
 from oversight.errors import LandingError
-from oversight.workbooks import SheetSpec
 
 __all__ = [
     "COLLECTIONS",
@@ -378,10 +377,8 @@ class Collection:
     reference_checks: tuple[RegistryIds, ...] = ()
     null_tokens: tuple[str, ...] = ()
     dialect: CsvDialect = field(default_factory=CsvDialect)
-    #: For a spreadsheet collection: the sheet and header row it reads (:mod:`oversight.workbooks`). One
-    #: workbook may feed several collections, one per sheet.
-    sheet: SheetSpec | None = None
     #: How to get a CSV out of a non-CSV file (a spreadsheet sheet, a ZIP member); ``None`` for plain CSV.
+    #: One workbook may feed several collections, each with its own :class:`~oversight.containers.Sheet`.
     container: Container | None = None
 
     def __post_init__(self) -> None:
@@ -640,7 +637,7 @@ def match_collections(file_name: str, collections: Sequence[Collection] = COLLEC
     raises ``ValueError`` (a registry bug).
     """
     found = [c for c in collections if c.matches(file_name)]
-    sheets = [c.sheet.sheet for c in found if c.sheet is not None]
+    sheets = [c.container.sheet for c in found if isinstance(c.container, Sheet)]
     if len(found) > 1 and (len(sheets) != len(found) or len(set(sheets)) != len(sheets)):
         raise ValueError(f"{file_name!r} matches several collections: {[c.name for c in found]}")
     return found

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from oversight.workbooks import SheetSpec
+from oversight.containers import Sheet
 
 if TYPE_CHECKING:
     from oversight.collections import Collection, FileContext
@@ -247,7 +247,7 @@ def build_collections() -> tuple[Collection, ...]:
             ),
             key=("ods_code",),
             null_tokens=("-",),
-            sheet=SheetSpec(sheet, header_row=5),
+            container=Sheet(sheet, header_row=5, qualify_repeated=True),
             period_key=PrefixAndField("nss", "survey_year"),
         )
 
@@ -291,7 +291,7 @@ def build_collections() -> tuple[Collection, ...]:
                 *(Field(snake(service), "number") for service in CHS_SERVICES),
             ),
             key=("organisation_type", "organisation_code"),
-            sheet=SheetSpec(sheet, header_row=5),
+            container=Sheet(sheet, header_row=5),
             period_key=PrefixAndField(sheet.lower().replace(" ", "-"), "month_end_date"),
         )
 

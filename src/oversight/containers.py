@@ -1,9 +1,12 @@
-"""Files that are not plain CSV: a sheet of a spreadsheet (XLSX/XLS) or a CSV inside a ZIP.
+"""Files that are not plain CSV: a sheet of a spreadsheet (XLSX/XLS/XLSB) or a CSV inside a ZIP.
 
 A collection with a ``container`` hands the landing step a plain CSV written into a scratch folder; the
-generic CSV code then validates and types it. Line numbers in error messages and in ``_source_line`` are
-mapped back to the sheet's row (``line_offset``), and the file is named with the sheet or ZIP member it came
-from. Spreadsheets are read with ``python-calamine`` (DuckDB's excel extension cannot be downloaded here).
+generic CSV code then validates and types it. The CSV's first line is the header; a data line plus
+``line_offset`` is the row (sheet) or line (ZIP member) in the original, which is what ``_source_line`` and
+error messages name, and the file is named with the sheet or ZIP member it came from, e.g.
+``file.xlsx [sheet 'THEMES'], line 7, column '...'``. Spreadsheets are read with ``python-calamine``
+(DuckDB's excel extension cannot be downloaded here). One workbook may feed several collections, one per
+sheet (:func:`oversight.collections.match_collections`).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Container", "ContainerError", "Converted", "Sheet", "ZipMember", "cell_text"]
+__all__ = ["Container", "ContainerError", "Converted", "Sheet", "ZipMember", "cell_text", "qualify_repeated_names"]
 
 
 class ContainerError(Exception):
@@ -33,7 +36,8 @@ class Converted:
     """A plain CSV produced from a container file."""
 
     path: Path
-    #: Added to a CSV line number to give the row (sheet) or line (ZIP member) in the original.
+    #: Added to a data line's number (line 2 on; line 1 is the header) to give the row (sheet) or line (ZIP
+    #: member) in the original.
     line_offset: int
     #: Where in the original file the rows come from, e.g. ``sheet 'Provider'``.
     where: str
@@ -62,45 +66,75 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
+def qualify_repeated_names(header: list[str]) -> list[str]:
+    """Make a header name the sheet repeats unique by prefixing the code of the column before it.
+
+    The staff survey's ``Base (number of responses)`` follows every score: ``PP3_2 - score`` then
+    ``PP3_2 - Base (number of responses)`` (the code is the text before the first `` - ``). Every occurrence of
+    a repeated name is qualified; a name after a blank header cell is left as it is.
+    """
+    seen: dict[str, int] = {}
+    for name in header:
+        key = name.strip().casefold()
+        seen[key] = seen.get(key, 0) + 1
+    out: list[str] = []
+    for i, name in enumerate(header):
+        if name.strip() and seen[name.strip().casefold()] > 1 and i > 0 and out[i - 1].strip():
+            code = out[i - 1].split(" - ", 1)[0].strip()
+            out.append(f"{code} - {name.strip()}")
+        else:
+            out.append(name)
+    return out
+
+
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet of an XLSX/XLS file whose header row is found by content.
+    """One sheet of an XLSX/XLS/XLSB file, by name, whose header row is fixed or found by content.
 
-    The header row is the first row holding a cell equal (trimmed, case-insensitive) to ``header_cell``.
+    Give exactly one of ``header_row`` (1-based, e.g. the staff survey's row 5) and ``header_cell`` (the header
+    row is the first row holding a cell equal to it, trimmed and case-insensitive).
     With ``group_row``, the row above holds group labels (merged cells: carried right until the next label)
-    and each column is named ``<group> | <name>``. Columns whose header and every cell are blank (spacers) are
+    and each column is named ``<group> | <name>``. With ``qualify_repeated``, a repeated header name is
+    made unique (:func:`qualify_repeated_names`). Columns whose header and every cell are blank (spacers) are
     dropped; another blank header is named ``Unnamed <n>`` (n = 1-based column in the sheet's used range).
     ``keep_columns`` (if set) keeps only those header names, in the sheet's order, for very wide sheets.
     ``section_labels`` are rows between blocks of data, e.g. ``Raw data``, skipped like blank rows.
     ``title_fields`` copies a title-block value (the first non-blank cell right of a cell equal to the label,
     above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``.
+    Blank rows are written as blank lines, so every data line keeps its sheet row (``line_offset``).
     """
 
     sheet: str
-    header_cell: str
+    header_cell: str | None = None
+    header_row: int | None = None
     group_row: bool = False
+    qualify_repeated: bool = False
     keep_columns: tuple[str, ...] = ()
     title_fields: tuple[tuple[str, str], ...] = ()
     #: Section-label rows inside the data (a label in the first cell, the rest blank) are skipped.
     section_labels: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.header_cell is None) == (self.header_row is None):
+            raise ValueError(f"sheet '{self.sheet}': give exactly one of header_cell and header_row")
+        if self.header_row is not None and self.header_row < 1:
+            raise ValueError(f"sheet '{self.sheet}': header_row is 1-based, got {self.header_row}")
 
     def extract(self, path: Path, scratch: Path) -> Converted:
         from python_calamine import CalamineWorkbook  # imported lazily: only spreadsheet collections need it
 
         try:
             workbook = CalamineWorkbook.from_path(str(path))
-        except Exception as exc:  # calamine raises its own error types
-            raise ContainerError(f"cannot be opened as a spreadsheet: {exc}") from None
+        except Exception as exc:  # calamine raises its own error types for every unreadable file
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ContainerError(f"cannot be opened as a spreadsheet (cannot be read as a workbook: {first})") from None
         if self.sheet not in workbook.sheet_names:
             raise ContainerError(f"has no sheet '{self.sheet}' (sheets: {', '.join(workbook.sheet_names)})")
-        rows = workbook.get_sheet_by_name(self.sheet).to_python(skip_empty_area=False)
-        wanted = self.header_cell.strip().casefold()
-        header_index = next(
-            (i for i, row in enumerate(rows) if any(cell_text(c).strip().casefold() == wanted for c in row)),
-            None,
-        )
-        if header_index is None:
-            raise ContainerError(f"sheet '{self.sheet}' has no header row (no cell '{self.header_cell}')", 1)
+        try:
+            rows = workbook.get_sheet_by_name(self.sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise ContainerError(f"sheet '{self.sheet}' cannot be read: {exc}") from None
+        header_index = self._header_index(rows)
         width = max(len(r) for r in rows)
         grid = [[cell_text(c) for c in r] + [""] * (width - len(r)) for r in rows]
         header = [h.strip() for h in grid[header_index]]
@@ -110,6 +144,8 @@ class Sheet:
                 group = cell.strip() or group
                 groups.append(group)
             header = [f"{g} | {h}" if g and h else h for g, h in zip(groups, header, strict=True)]
+        if self.qualify_repeated:
+            header = qualify_repeated_names(header)
         body = grid[header_index + 1 :]
         keep = []
         for i, name in enumerate(header):
@@ -140,6 +176,19 @@ class Sheet:
                 else:
                     handle.write("\n")  # keep line numbers aligned with sheet rows
         return Converted(out, header_index, f"sheet '{self.sheet}'")
+
+    def _header_index(self, rows: list[list[object]]) -> int:
+        """0-based index of the header row; ContainerError (line 1, the header) if there is none."""
+        if self.header_row is not None:
+            index = self.header_row - 1
+            if index < len(rows) and any(cell_text(c).strip() for c in rows[index]):
+                return index
+            raise ContainerError(f"sheet '{self.sheet}' has no header row (row {self.header_row} is empty)", 1)
+        wanted = str(self.header_cell).strip().casefold()
+        for i, row in enumerate(rows):
+            if any(cell_text(c).strip().casefold() == wanted for c in row):
+                return i
+        raise ContainerError(f"sheet '{self.sheet}' has no header row (no cell '{self.header_cell}')", 1)
 
     @staticmethod
     def _title_value(rows: list[list[str]], label: str) -> str:

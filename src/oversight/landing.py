@@ -56,7 +56,6 @@ from oversight.collections import (
 )
 from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
-from oversight.workbooks import sheet_to_csv
 
 __all__ = [
     "LINEAGE_COLUMNS",
@@ -189,10 +188,7 @@ def land(
         if not matched:
             report.ignored.append(rel)
         for collection in matched:
-            display = _display(path)
-            if collection.sheet is not None:
-                display = collection.sheet.describe(display)
-            sources.append(_Source(path, rel, display, collection))
+            sources.append(_Source(path, rel, _display(path), collection))
 
     with tempfile.TemporaryDirectory(prefix="oversight-landing-") as tmp:
         con = duckdb.connect(str(Path(tmp) / "staging.duckdb"), config={"preserve_insertion_order": True})
@@ -236,10 +232,17 @@ class _Source:
     first_line: bytes | None = None
     #: The CSV actually read: ``path`` itself, or a CSV extracted from a spreadsheet or ZIP.
     read_path: Path | None = None
-    #: Added to a line of ``read_path`` to give the row/line in the original file.
+    #: Added to a data line of ``read_path`` to give the row/line in the original file (see :meth:`line_in_file`).
     line_offset: int = 0
     #: Stray empty trailing columns the file carries beyond its layout (``Layout.stray_trailing_columns``).
     stray_columns: int = 0
+
+    def line_in_file(self, line: int) -> int:
+        """A line of ``read_path`` as the published file's row/line: line 1 (the header) stays line 1.
+
+        ``_line`` in the staged tables is already mapped (:meth:`_Stager._build_source_table`).
+        """
+        return line + self.line_offset if line > 1 else line
 
 
 @dataclass
@@ -276,8 +279,7 @@ class _FileContext:
         return field_name
 
     def problem(self, line: int | None, field_names: Sequence[str], message: str) -> LandingProblem:
-        if line is not None:
-            line += self.source.line_offset
+        """``line``: the published file's line (header = 1), as ``_line`` holds it."""
         return LandingProblem(self.source.display, line, tuple(self.label(f) for f in field_names), message)
 
     def fail(self, line: int | None, field_names: Sequence[str], message: str) -> NoReturn:
@@ -305,11 +307,7 @@ class _Stager:
     def _stage(self, index: int, source: _Source) -> _Staged:
         coll = source.collection
         ctx = _FileContext(self.con, source, {})
-        if coll.sheet is not None and source.path.stat().st_size > 0:
-            source.read_path = self.scratch / f"sheet_{index}.csv"
-            sheet_to_csv(source.path, _display(source.path), coll.sheet, source.read_path)
-            _scan(source)
-        elif coll.container is not None:
+        if coll.container is not None:
             _scan(source)  # hash and size of the file as published
             if source.size == 0:
                 ctx.fail(1, (), "the file is empty")
@@ -366,7 +364,7 @@ class _Stager:
             "_source_file": _lit(source.path.name),
             "_source_path": _lit(source.rel),
             "_source_sha256": _lit(source.sha256),
-            "_source_line": f"_line + {int(source.line_offset)}",
+            "_source_line": "_line",
             "_landed_at": f"CAST({_lit(self.landed_at.isoformat(sep=' '))} AS TIMESTAMP)",
             "_period_key": _lit(period_key),
         }
@@ -459,7 +457,7 @@ class _Stager:
                 [
                     LandingProblem(
                         ctx.source.display,
-                        int(row[0]) + ctx.source.line_offset,
+                        ctx.source.line_in_file(int(row[0])),
                         (f"column {first + next(i for i, f in enumerate(row[1:]) if f) + 1}",),
                         "a stray column after the layout's last column holds a value",
                     )
@@ -514,7 +512,7 @@ class _Stager:
                     text = f"the line is not valid {dialect.encoding} text"
                 else:
                     text = f"malformed CSV ({str(error_type).lower()}): {message}"
-                problems.append(ctx.problem(int(line), (), text))
+                problems.append(ctx.problem(ctx.source.line_in_file(int(line)), (), text))
             raise LandingError(problems)
 
     def _build_source_table(
@@ -526,10 +524,11 @@ class _Stager:
         layout: Layout,
         positions: dict[str, tuple[int, str]],
     ) -> None:
-        """``src``: ``_line`` (the row's line in the file) plus one cleaned text column per landed field.
+        """``src``: ``_line`` (the row's line in the published file) plus one cleaned text column per landed field.
 
         DuckDB numbers records, not lines: add the line breaks inside quoted fields of earlier records and the
-        blank lines DuckDB skipped (found while hashing the file) to get the physical line.
+        blank lines DuckDB skipped (found while hashing the file) to get the physical line, then the container's
+        ``line_offset`` (data lines only: :meth:`_Source.line_in_file`).
         """
         n_columns = len(layout.columns) if layout.other_columns == "error" else self._header_width
         any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
@@ -549,6 +548,7 @@ class _Stager:
             adjusted = [b - k for k, b in enumerate(ctx.source.blank_lines)]
             self.con.execute(f"CREATE TEMP TABLE blanks_{index} AS SELECT unnest(?::BIGINT[]) AS b", [adjusted])
             blank_term = f" + (SELECT count(*) FROM blanks_{index} WHERE b <= n._n)"
+        offset = int(ctx.source.line_offset)  # data lines are line 2 on: a container always writes a header
         nulls = ctx.source.collection.null_tokens
         cleaned = []
         for name, (position, _label) in positions.items():
@@ -561,7 +561,7 @@ class _Stager:
             CREATE TABLE {src} AS
             WITH r AS (SELECT rowid AS _rid, *, {newlines} AS _nl FROM {raw}),
                  n AS (SELECT *, {record_line} AS _n FROM r)
-            SELECT CAST(n._n{blank_term} AS INTEGER) AS _line, {", ".join(cleaned)}
+            SELECT CAST(n._n{blank_term} + {offset} AS INTEGER) AS _line, {", ".join(cleaned)}
             FROM n WHERE _rid >= {int(layout.has_header)}
             """
         )
@@ -904,9 +904,6 @@ def _scan(source: _Source) -> None:
         first = carry.rstrip(b"\r")
     if first is not None and first.startswith(b"\xef\xbb\xbf") and not first[3:].strip():
         first = None  # a BOM and nothing else
-    if source.read_path is not None:  # lineage names the published bytes, not the scratch CSV
-        digest = hashlib.sha256(source.path.read_bytes())
-        size = source.path.stat().st_size
     source.sha256, source.size, source.blank_lines, source.first_line = (
         digest.hexdigest(),
         size,

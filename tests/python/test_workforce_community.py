@@ -18,9 +18,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from oversight.collections import COLLECTIONS, match_collections
+from oversight.containers import Sheet
 from oversight.errors import LandingError
 from oversight.landing import land
-from oversight.workbooks import SheetSpec, sheet_to_csv
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"
@@ -217,6 +217,10 @@ BAD: dict[str, tuple[Callable[[Path], Path], list[str]]] = {
         _zip_edit(NSS, "xl/worksheets/sheet17.xml", lambda x: _cell(x, "G7", "7.1*")),
         ["[sheet 'THEMES'], line 7, column 'Staff Engagement - score': '7.1*' is not a number"],
     ),
+    "staff_survey_duplicated_organisation": (
+        _zip_edit(NSS, "xl/worksheets/sheet17.xml", lambda x: _cell(x, "A8", "0CX")),
+        ["[sheet 'THEMES'], line 8, column 'ODS code': duplicate key (ODS code='0CX'): also on line 7"],
+    ),
     "chs_renamed_service": (
         _zip_edit(CHS, "xl/sharedStrings.xml", lambda x: x.replace("(A) Podiatry and podiatric", "(A) Podiatry")),
         [
@@ -256,14 +260,13 @@ def test_malformed_files_are_rejected_and_nothing_is_written(case: str, tmp_path
     assert after == before
 
 
-def test_sheet_to_csv_keeps_row_numbers_and_makes_repeated_headers_unique(tmp_path: Path) -> None:
-    target = tmp_path / "themes.csv"
-    sheet_to_csv(NSS, NSS.name, SheetSpec("THEMES", header_row=5), target)
-    lines = target.read_text(encoding="utf-8").split("\n")
+def test_sheet_keeps_row_numbers_and_makes_repeated_headers_unique(tmp_path: Path) -> None:
+    converted = Sheet("THEMES", header_row=5, qualify_repeated=True).extract(NSS, tmp_path)
+    lines = converted.path.read_text(encoding="utf-8").split("\n")
     header = next(csv.reader([lines[0]]))
     assert header[6:8] == ["Staff Engagement - score", "Staff Engagement - Base (number of responses)"]
-    assert lines[1:5] == ["", "", "", ""]  # rows 2-5 blank: data row r stays on line r
-    assert lines[5].startswith("0AR,NHS North of England CSU,CSUs,-,-,Unweighted,6.362526248516388,1217,")
+    assert converted.line_offset == 4  # header on row 5: data line n is sheet row n + 4
+    assert lines[1].startswith("0AR,NHS North of England CSU,CSUs,-,-,Unweighted,6.362526248516388,1217,")
 
 
 class _NameOnly:
