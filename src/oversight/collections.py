@@ -28,6 +28,8 @@ from oversight.errors import LandingError
 
 __all__ = [
     "COLLECTIONS",
+    "NOF_DATA_COLUMNS",
+    "NOF_LEAGUE_TABLE_COLUMNS",
     "NUMBER_PATTERN",
     "QUARTER_PATTERN",
     "RANGE_PATTERN",
@@ -448,7 +450,8 @@ _TRUST_TYPE = Field(
 _QUARTER = Field("quarter", required=True, pattern=QUARTER_PATTERN, pattern_description="like 'Q1 2025/26'")
 _RANGE = {"pattern": RANGE_PATTERN, "pattern_description": "a range like '1.2 to 1.89'"}
 
-_NOF_DATA_COLUMNS = (
+#: NHS England's NOF data-file header (methodology.md 9.2); the Q1 release lacks ``Quarter``.
+NOF_DATA_COLUMNS = (
     "Quarter",
     "Region",
     "Trust_type",
@@ -473,10 +476,10 @@ NHSE_NOF_DATA = Collection(
     description="NHS Oversight Framework data file, one per trust type and release (methodology §9.2)",
     file_pattern=r"nhs-oversight-framework-.+?-trust-data.*\.csv",
     layouts=(
-        Layout("with_quarter", _NOF_DATA_COLUMNS),
+        Layout("with_quarter", NOF_DATA_COLUMNS),
         Layout(
             "q1_release_without_quarter",
-            _NOF_DATA_COLUMNS[1:],
+            NOF_DATA_COLUMNS[1:],
             derived=(
                 SingleDistinctMatch(
                     field="quarter",
@@ -517,7 +520,8 @@ NHSE_NOF_DATA = Collection(
     period_key=TypeAndLatestQuarter(),
 )
 
-_LEAGUE_COLUMNS = (
+#: NHS England's NOF league-table header (methodology.md 9.3).
+NOF_LEAGUE_TABLE_COLUMNS = (
     "Quarter",
     "Region",
     "Trust_type",
@@ -537,10 +541,10 @@ NHSE_NOF_LEAGUE_TABLE = Collection(
     description="NHS Oversight Framework league table, one per trust type and quarter (methodology §9.3)",
     file_pattern=r"nhs-oversight-framework-.+?-trust-league-table.*\.csv",
     layouts=(
-        Layout("with_quarter", _LEAGUE_COLUMNS),
+        Layout("with_quarter", NOF_LEAGUE_TABLE_COLUMNS),
         Layout(
             "q1_release_reporting_date",
-            ("Reporting_date", *_LEAGUE_COLUMNS[1:]),
+            ("Reporting_date", *NOF_LEAGUE_TABLE_COLUMNS[1:]),
             renames=(("Reporting_date", "quarter"),),
         ),
     ),

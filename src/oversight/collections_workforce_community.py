@@ -12,6 +12,7 @@ either module first works).
 
 from __future__ import annotations
 
+import calendar
 import re
 from calendar import monthrange
 from dataclasses import dataclass
@@ -34,20 +35,7 @@ __all__ = [
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
+        (name.lower() for name in calendar.month_name[1:]),
         start=1,
     )
 }

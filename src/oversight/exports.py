@@ -15,43 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from oversight.collections import NOF_DATA_COLUMNS, NOF_LEAGUE_TABLE_COLUMNS
 from oversight.quality import PUBLIC_MARTS
 
 __all__ = ["DATA_COLUMNS", "LEAGUE_COLUMNS", "export_marts", "export_nhse_layouts", "quarter_slug"]
 
-DATA_COLUMNS = [
-    "Quarter",
-    "Region",
-    "Trust_type",
-    "Trust_subtype",
-    "Trust_code",
-    "Trust_name",
-    "Domain",
-    "Sub-domain",
-    "Metric_ID",
-    "Metric_description",
-    "Reporting_date",
-    "Units",
-    "Value",
-    "Median_value",
-    "Lower_quartile",
-    "Upper_quartile",
-    "Rank",
-]
-LEAGUE_COLUMNS = [
-    "Quarter",
-    "Region",
-    "Trust_type",
-    "Trust_subtype",
-    "Trust_code",
-    "Trust_name",
-    "Average_score",
-    "Likely_range_of_average_score",
-    "Segment",
-    "Trust_in_financial_deficit",
-    "Rank",
-    "Likely_range_of_rank",
-]
+#: The layouts landing reads are the layouts exports write (one definition, in the collection registry).
+DATA_COLUMNS = list(NOF_DATA_COLUMNS)
+LEAGUE_COLUMNS = list(NOF_LEAGUE_TABLE_COLUMNS)
 COHORT_SLUGS = {
     "acute": "acute",
     "mental_health_community": "mental-health-and-community",

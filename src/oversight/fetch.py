@@ -13,6 +13,7 @@ and what to download by hand.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import html
 import json
@@ -40,20 +41,7 @@ __all__ = [
     "parse_links",
 ]
 
-MONTH_NAMES = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+MONTH_NAMES = tuple(name.lower() for name in calendar.month_name[1:])
 FETCH_MANIFEST = "_fetch_manifest.jsonl"
 USER_AGENT = "oversight-fetch/0.1 (+https://github.com/; open NHS Oversight Framework warehouse)"
 
