@@ -26,7 +26,16 @@ from oversight import paths
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 
-__all__ = ["BuildError", "ReconciliationRow", "RunResult", "build", "run", "summarise", "warehouse_lock"]
+__all__ = [
+    "BuildError",
+    "ReconciliationRow",
+    "RunResult",
+    "build",
+    "run",
+    "summarise",
+    "vars_for_data_dir",
+    "warehouse_lock",
+]
 
 
 class BuildError(OversightError):
@@ -188,6 +197,14 @@ def summarise(duckdb_path: Path) -> RunResult:
     return result
 
 
+def vars_for_data_dir(data_dir: Path, dbt_vars: dict[str, object] | None = None) -> dict[str, object]:
+    """dbt vars for a build of ``data_dir``: the acceptance checks of the embedded real files (named trusts and
+    months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``."""
+    merged: dict[str, object] = {"check_embedded_data": data_dir.resolve() == paths.default_data_dir().resolve()}
+    merged.update(dbt_vars or {})
+    return merged
+
+
 def run(
     data_dir: Path | None = None,
     landing_dir: Path | None = None,
@@ -201,7 +218,7 @@ def run(
     duckdb_path = paths.resolve_duckdb_path(duckdb_path)
     with warehouse_lock(duckdb_path.parent):
         report = land(data_dir, landing_dir)
-        done = build(landing_dir, duckdb_path, dbt_args=dbt_args, dbt_vars=dbt_vars)
+        done = build(landing_dir, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_for_data_dir(data_dir, dbt_vars))
     result = summarise(duckdb_path)
     result.landing = report
     result.dbt = done

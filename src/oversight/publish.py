@@ -44,7 +44,7 @@ from oversight import paths
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
 from oversight.landing import LandingReport, land
-from oversight.pipeline import build, warehouse_lock
+from oversight.pipeline import build, vars_for_data_dir, warehouse_lock
 from oversight.quality import PUBLIC_MARTS, GateResult, QualityGateError, load_config, run_gate
 
 __all__ = ["PublishError", "PublishResult", "default_releases_dir", "methodology_settings", "publish"]
@@ -291,12 +291,13 @@ def publish(
             report = None
             dbt_summary = "not rebuilt (gated as it was)"
             if rebuild:
-                report = land(paths.resolve_data_dir(data_dir), paths.resolve_landing_dir(landing_dir))
+                resolved_data_dir = paths.resolve_data_dir(data_dir)
+                report = land(resolved_data_dir, paths.resolve_landing_dir(landing_dir))
                 dbt_summary = build(
                     paths.resolve_landing_dir(landing_dir),
                     duckdb_path,
                     dbt_args=dbt_args,
-                    dbt_vars=dbt_vars,
+                    dbt_vars=vars_for_data_dir(resolved_data_dir, dbt_vars),
                     validate=gate,
                 )
             else:

@@ -104,7 +104,10 @@ def test_manifest_counts_checksums_and_provenance(first: tuple[PublishResult, Pa
             assert manifest["row_counts"][mart] == count, mart
             parquet = (result.release / "marts" / "parquet" / f"{mart}.parquet").as_posix()
             assert con.execute(f"select count(*) from '{parquet}'").fetchone()[0] == count  # type: ignore[index]
-    assert manifest["row_counts"]["rpt_league_table"] == 183  # 61 MH&C trusts x Q1, Q2, Q4
+        published_route = con.execute(
+            "select count(*) from marts.rpt_league_table where data_source = 'nhse_nof'"
+        ).fetchone()
+    assert published_route == (183,)  # NHS England's files: 61 MH&C trusts x Q1, Q2, Q4 (the returns add the rest)
     files = {str(p.relative_to(result.release)) for p in result.release.rglob("*") if p.is_file()}
     assert set(manifest["files"]) == files - {"manifest.json"}
     for name, entry in manifest["files"].items():
@@ -178,7 +181,10 @@ def test_round_trip_through_our_own_landing_and_staging(first: tuple[PublishResu
         "financial_override, adjusted_segment, final_segment, league_rank, league_rank_low, league_rank_high, "
         "round(average_score_low, 2), round(average_score_high, 2)"
     )
-    query = f"select {columns} from marts.rpt_league_table where quarter = 'Q4 2025/26' order by trust_code"
+    query = (
+        f"select {columns} from marts.rpt_league_table "
+        "where data_source = 'nhse_nof' and quarter = 'Q4 2025/26' order by trust_code"
+    )
     with duckdb.connect(str(work / "warehouse" / "oversight.duckdb"), read_only=True) as con:
         original = con.execute(query).fetchall()
     with duckdb.connect(str(tmp_path / "oversight.duckdb"), read_only=True) as con:

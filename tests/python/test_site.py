@@ -110,7 +110,8 @@ def test_every_trust_quarter_has_a_page_rendered_in_seconds(
     seconds = time.perf_counter() - started
     root = index.parent
     expected = con.execute("select data_source, quarter, trust_code from marts.rpt_league_table").fetchall()
-    assert len(expected) == 183  # 61 mental health and community trusts x 3 published quarters
+    # 61 mental health and community trusts x 3 published quarters from NHS England's files
+    assert sum(source == "nhse_nof" for source, _, _ in expected) == 183
     missing = [key for key in expected if not (root / trust_path(*key)).is_file()]
     assert not missing
     assert len(list(root.glob("*/*/trust/*.html"))) == len(expected)
@@ -158,7 +159,7 @@ def test_differences_from_nhs_england_are_flagged(site: Path, con: duckdb.DuckDB
     index = site
     rows = con.execute(
         "select data_source, quarter, trust_code, league_rank is distinct from published_rank "
-        "from marts.rpt_league_table where published_rank is not null"
+        "from marts.rpt_league_table where published_rank is not null and data_source = 'nhse_nof'"
     ).fetchall()
     differing = 0
     for source, quarter, trust, differs in rows:
@@ -168,35 +169,41 @@ def test_differences_from_nhs_england_are_flagged(site: Path, con: duckdb.DuckDB
         differing += differs
     reconciled = con.execute(
         "select sum(compared - matched) from marts.rpt_reconciliation "
-        "where check_name = 'league_rank' and quarter = 'All quarters'"
+        "where check_name = 'league_rank' and quarter = 'All quarters' and data_source = 'nhse_nof'"
     ).fetchone()
     assert reconciled is not None
     assert differing == reconciled[0] > 0  # 4 of 183 ranks differ from NHS England's (tolerance 0)
 
 
-def test_a_second_data_source_gets_its_own_pages_and_labels(warehouse: Path, tmp_path: Path) -> None:
-    """SYNTHETIC: the marts copied under a second data source ('returns'), as the raw-returns route will add."""
-    copy = tmp_path / "two_sources.duckdb"
-    shutil.copyfile(warehouse, copy)
-    with duckdb.connect(str(copy)) as rw:
-        for (mart,) in rw.execute(
-            "select table_name from information_schema.columns "
-            "where table_schema = 'marts' and column_name = 'data_source'"
-        ).fetchall():
-            columns = [c for (c,) in rw.execute(f"select name from pragma_table_info('marts.{mart}')").fetchall()]
-            selected = ", ".join("'returns'" if c == "data_source" else c for c in columns)
-            rw.execute(f"insert into marts.{mart} select {selected} from marts.{mart} where data_source = 'nhse_nof'")
-        trust, quarter = rw.execute("select trust_code, quarter from marts.rpt_league_table limit 1").fetchone()  # type: ignore[misc]
-    index = render_site(copy, tmp_path / "site", settings=methodology_settings())
+def test_each_data_source_gets_its_own_pages_and_labels(
+    warehouse: Path, con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The embedded data has two routes (NHS England's files and the raw returns): both get pages and labels; a
+    warehouse with one route shows no data-source column."""
+    trust, quarter = con.execute(
+        "select trust_code, quarter from marts.rpt_league_table where data_source = 'nhse_nof' "
+        "intersect select trust_code, quarter from marts.rpt_league_table where data_source = 'returns' "
+        "order by all limit 1"
+    ).fetchone()  # type: ignore[misc]
+    tables = con.execute("select count(distinct (data_source, quarter, cohort)) from marts.rpt_league_table").fetchone()
+    index = render_site(warehouse, tmp_path / "site", settings=methodology_settings())
     root = index.parent
     assert (root / trust_path("returns", quarter, trust)).is_file()
     assert (root / trust_path("nhse_nof", quarter, trust)).is_file()
     home = index.read_text(encoding="utf-8")
     assert "<th>Data source</th>" in home
-    assert home.count('class="league-link"') == 2 * 3  # 3 quarters of one cohort, per source
+    assert tables is not None and home.count('class="league-link"') == tables[0]
     page = (root / trust_path("returns", quarter, trust)).read_text(encoding="utf-8")
     assert 'class="source-tag"' in page and "computed from the raw statistical returns" in page
-    single = render_site(warehouse, tmp_path / "single", settings={}).read_text(encoding="utf-8")
+    single_source = tmp_path / "one_source.duckdb"
+    shutil.copyfile(warehouse, single_source)
+    with duckdb.connect(str(single_source)) as rw:
+        for (mart,) in rw.execute(
+            "select table_name from information_schema.columns "
+            "where table_schema = 'marts' and column_name = 'data_source'"
+        ).fetchall():
+            rw.execute(f"delete from marts.{mart} where data_source = 'returns'")
+    single = render_site(single_source, tmp_path / "single", settings={}).read_text(encoding="utf-8")
     assert "<th>Data source</th>" not in single
 
 

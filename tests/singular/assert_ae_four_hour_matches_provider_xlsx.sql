@@ -1,3 +1,7 @@
+-- An acceptance check of the embedded real files (named trusts and months): it runs when the embedded default is
+-- the input (dbt var check_embedded_data, switched off by the orchestrator for any other data directory).
+{{ config(enabled=var('check_embedded_data', true), tags=['embedded_data']) }}
+
 -- A&E 4-hour % (all types and type 1) recomputed from the monthly CSV equals NHS England's own by-provider
 -- XLSX to 4 decimal places, for England and every provider the XLSX gives a percentage for; the named
 -- trusts and England must be among those compared. Returns one row per failure.

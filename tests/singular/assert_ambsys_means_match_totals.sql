@@ -1,3 +1,7 @@
+-- An acceptance check of the embedded real files (named trusts and months): it runs when the embedded default is
+-- the input (dbt var check_embedded_data, switched off by the orchestrator for any other data directory).
+{{ config(enabled=var('check_embedded_data', true), tags=['embedded_data']) }}
+
 -- AmbSYS, August 2025 (time-series XLSX) and April 2026 (CSV): for every ambulance trust, the published
 -- Category 1 and 2 means (A25, A31) are the total response seconds over incidents (A24/A8, A30/A10) to the
 -- second, and the 90th centiles (A26, A32) are present. Every trust of the month must be there (11 in August

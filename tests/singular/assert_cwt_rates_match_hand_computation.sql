@@ -1,3 +1,7 @@
+-- An acceptance check of the embedded real files (named trusts and months): it runs when the embedded default is
+-- the input (dbt var check_embedded_data, switched off by the orchestrator for any other data directory).
+{{ config(enabled=var('check_embedded_data', true), tags=['embedded_data']) }}
+
 -- Cancer, June 2025, six named trusts: FDS and 62-day numerators and denominators equal a hand computation
 -- over the extract's rows (CWT-CRS-Apr-2025-to-Jul-2025-Data-Extract-Provider.xlsx, read independently with
 -- python-calamine, no landing or dbt: FDS = every '28-day FDS' row of the trust-month; 62-day = the

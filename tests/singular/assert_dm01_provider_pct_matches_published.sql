@@ -1,3 +1,7 @@
+-- An acceptance check of the embedded real files (named trusts and months): it runs when the embedded default is
+-- the input (dbt var check_embedded_data, switched off by the orchestrator for any other data directory).
+{{ config(enabled=var('check_embedded_data', true), tags=['embedded_data']) }}
+
 -- DM01 provider web files (May-July 2025): % waiting 6+ weeks recomputed as 6+ week waiters / waiting list
 -- equals the file's own 'Percentage waiting 6+ weeks' for every provider with a waiting list (the file
 -- shows 0 where the list is empty, we leave it NULL). All three months must be present. Returns failures.
