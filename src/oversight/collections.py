@@ -39,7 +39,7 @@ __all__ = [
     "FileContext",
     "FileNameDateOrMax",
     "Layout",
-    "PrefixAndFieldDate",
+    "PrefixAndField",
     "PrefixAndFileNameDate",
     "RegistryIds",
     "SingleDistinctMatch",
@@ -302,8 +302,8 @@ class TypeAndLatestQuarter:
 
 
 @dataclass(frozen=True)
-class PrefixAndFieldDate:
-    """``<prefix>|<the file's single value of a date field, ISO>``, e.g. ``etr|2024-12-31``."""
+class PrefixAndField:
+    """``<prefix>|<the file's single value of a field>`` (dates in ISO), e.g. ``etr|2024-12-31``, ``nss|2024``."""
 
     prefix: str
     field: str
@@ -312,7 +312,8 @@ class PrefixAndFieldDate:
         values = ctx.fetchall(f'SELECT DISTINCT "{self.field}" FROM {ctx.table}')
         if len(values) != 1 or values[0][0] is None:
             ctx.fail(1, [self.field], f"expected one {self.field} for the file, found {values}")
-        return f"{self.prefix}|{values[0][0].isoformat()}"
+        value = values[0][0]
+        return f"{self.prefix}|{value.isoformat() if isinstance(value, date) else value}"
 
 
 @dataclass(frozen=True)
@@ -606,7 +607,7 @@ ODS_ETR = Collection(
         Field("snapshot_date", "date"),
     ),
     key=("organisation_code",),
-    period_key=PrefixAndFieldDate("etr", "snapshot_date"),
+    period_key=PrefixAndField("etr", "snapshot_date"),
 )
 
 NHSE_AE_SYSTEM_MAPPING = Collection(

@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CHS_SERVICES",
     "FinancialYearMonthInFileName",
-    "PrefixAndField",
     "SurveyYearInFileName",
     "build_collections",
 ]
@@ -76,21 +75,6 @@ class SurveyYearInFileName:
         if found is None:
             ctx.fail(None, [], "the file name does not start with the survey year ('NSS24 ...')")
         return f"20{found.group(1)}"
-
-
-@dataclass(frozen=True)
-class PrefixAndField:
-    """``<prefix>|<the file's single value of a field>``, e.g. ``nss|2024``."""
-
-    prefix: str
-    field: str
-
-    def resolve(self, ctx: FileContext) -> str:
-        values = ctx.fetchall(f'SELECT DISTINCT "{self.field}" FROM {ctx.table}')
-        if len(values) != 1 or values[0][0] is None:
-            ctx.fail(1, [self.field], f"expected one {self.field} for the file, found {values}")
-        value = values[0][0]
-        return f"{self.prefix}|{value.isoformat() if isinstance(value, date) else value}"
 
 
 #: The 47 service lines of Tables 4-4h (June and July 2025 files), in the published order.
@@ -147,7 +131,7 @@ CHS_SERVICES: tuple[str, ...] = (
 
 def build_collections() -> tuple[Collection, ...]:
     """The six collections, in matching order."""
-    from oversight.collections import Collection, Field, Layout, PrefixAndFieldDate, snake
+    from oversight.collections import Collection, Field, Layout, PrefixAndField, snake
 
     # ----------------------------------------------------------------------------------------------------
     # NHS Sickness Absence Rates (raw_formats §7.1)
@@ -192,7 +176,7 @@ def build_collections() -> tuple[Collection, ...]:
             Field("sickness_absence_rate_percent", "number"),
         ),
         key=("org_code",),
-        period_key=PrefixAndFieldDate("sickness-absence", "month_end_date"),
+        period_key=PrefixAndField("sickness-absence", "month_end_date"),
     )
 
     # ----------------------------------------------------------------------------------------------------
