@@ -24,3 +24,13 @@
         )
     )
 {%- endmacro %}
+
+{% macro collection_period_month_start(period_label) -%}
+    {#- NHS England's '<COLLECTION>-<MONTH>-<YYYY>' period labels (RTT, DM01): 'DM01-MARCH-2026' -> 2026-03-01. -#}
+    cast(
+        strptime(
+            '01-' || split_part({{ period_label }}, '-', 2) || '-' || split_part({{ period_label }}, '-', 3),
+            '%d-%B-%Y'
+        ) as date
+    )
+{%- endmacro %}

@@ -8,8 +8,7 @@ source as (
 
 final as (
     select
-        cast(strptime('01-' || split_part(period, '-', 2) || '-' || split_part(period, '-', 3), '%d-%B-%Y') as date)
-            as month_start,
+        {{ collection_period_month_start('period') }} as month_start,
         provider_parent_org_code,
         provider_org_code,
         provider_org_name,
