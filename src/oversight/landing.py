@@ -23,8 +23,9 @@ Guarantees:
   :mod:`oversight.settings`) and dropped once written, so memory does not grow with the number of files.
 
 Every landed row carries the lineage columns ``_source_file``, ``_source_path`` (relative to ``data_dir``),
-``_source_sha256``, ``_source_line`` (INTEGER, the row's line in the file), ``_landed_at`` (TIMESTAMP, UTC)
-and ``_period_key``.
+``_source_sha256``, ``_source_line`` (INTEGER, the row's line in the file), ``_landed_at`` (TIMESTAMP, UTC),
+``_period_key`` and ``_synthetic`` (BOOLEAN: the file's path names it synthetic, :func:`is_synthetic`; such
+rows can never be published, :func:`synthetic_sources`).
 """
 
 from __future__ import annotations
@@ -66,8 +67,10 @@ __all__ = [
     "SUPERSEDED_DIR",
     "LandedFile",
     "LandingReport",
+    "is_synthetic",
     "land",
     "safe_period_key",
+    "synthetic_sources",
 ]
 
 log = logging.getLogger(__name__)
@@ -84,6 +87,7 @@ LINEAGE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("_source_line", "INTEGER"),
     ("_landed_at", "TIMESTAMP"),
     ("_period_key", "VARCHAR"),
+    ("_synthetic", "BOOLEAN"),
 )
 #: Problems collected per file before giving up on it.
 MAX_PROBLEMS_PER_FILE = 25
@@ -138,6 +142,27 @@ class LandingReport:
         lines += [f"  ignored   {p}" for p in self.ignored]
         lines += [f"  warning   {w}" for w in self.warnings]
         return "\n".join(lines)
+
+
+def is_synthetic(path: str | Path) -> bool:
+    """Whether a raw file is synthetic: the generator (:mod:`oversight.synthetic`) puts ``SYNTHETIC`` in every
+    name it writes, and a folder named so marks everything under it."""
+    return "synthetic" in Path(path).as_posix().casefold()
+
+
+def synthetic_sources(landing_dir: Path) -> list[str]:
+    """Source paths of the current landed files whose rows are synthetic (empty when there are none)."""
+    found: set[str] = set()
+    files = sorted(Path(landing_dir).glob("*/*.parquet")) if Path(landing_dir).is_dir() else []
+    with duckdb.connect() as con:
+        for parquet in files:
+            columns = {row[0] for row in con.execute("SELECT name FROM parquet_schema(?)", [str(parquet)]).fetchall()}
+            if "_synthetic" in columns:
+                rows = con.execute(
+                    "SELECT DISTINCT _source_path FROM read_parquet(?) WHERE _synthetic", [str(parquet)]
+                ).fetchall()
+                found.update(str(row[0]) for row in rows)
+    return sorted(found)
 
 
 def safe_period_key(period_key: str) -> str:
@@ -457,6 +482,7 @@ class _Stager:
             "_source_line": "_line",
             "_landed_at": f"CAST({_lit(self.landed_at.isoformat(sep=' '))} AS TIMESTAMP)",
             "_period_key": _lit(period_key),
+            "_synthetic": "TRUE" if is_synthetic(source.rel) else "FALSE",
         }
         select_columns = [f'"{name}"' for name, _ in coll.output_columns()]
         select_columns += [f'CAST({lineage[name]} AS {sql_type}) AS "{name}"' for name, sql_type in LINEAGE_COLUMNS]

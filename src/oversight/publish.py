@@ -43,7 +43,7 @@ import yaml
 from oversight import paths
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
-from oversight.landing import LandingReport, land
+from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
 from oversight.pipeline import build, vars_for_data_dir, warehouse_lock
 from oversight.quality import PUBLIC_MARTS, GateResult, QualityGateError, load_config, run_gate
 
@@ -251,6 +251,14 @@ def _write_release(
     return site_index, row_counts
 
 
+def _refuse_synthetic(files: Sequence[str], where: str) -> None:
+    """Synthetic data (scale tests) can never reach a release."""
+    synthetic = [f for f in files if is_synthetic(f)]
+    if synthetic:
+        shown = ", ".join(synthetic[:5]) + (f" and {len(synthetic) - 5} more" if len(synthetic) > 5 else "")
+        raise PublishError(f"{where} holds synthetic data ({shown}); synthetic files are never published")
+
+
 def _point_latest(releases: Path, release: Path) -> None:
     link = releases / LATEST
     new = releases / f".{LATEST}.{os.getpid()}"
@@ -292,6 +300,10 @@ def publish(
             dbt_summary = "not rebuilt (gated as it was)"
             if rebuild:
                 resolved_data_dir = paths.resolve_data_dir(data_dir)
+                _refuse_synthetic(
+                    [p.relative_to(resolved_data_dir).as_posix() for p in resolved_data_dir.rglob("*") if p.is_file()],
+                    f"the data directory {resolved_data_dir}",
+                )
                 report = land(resolved_data_dir, paths.resolve_landing_dir(landing_dir))
                 dbt_summary = build(
                     paths.resolve_landing_dir(landing_dir),
@@ -303,6 +315,8 @@ def publish(
             else:
                 if not duckdb_path.is_file():
                     raise PublishError(f"no warehouse at {duckdb_path}: run without rebuild=False first")
+                resolved_landing = paths.resolve_landing_dir(landing_dir)
+                _refuse_synthetic(synthetic_sources(resolved_landing), f"the landing directory {resolved_landing}")
                 gate(duckdb_path)
             with duckdb.connect(str(duckdb_path), read_only=True) as con:
                 release_quarter = _release_quarter(con, quarter)
