@@ -4,6 +4,22 @@
 -- re-ranked by (segment, 2-dp mean). The central `bootstrap_interval` of the means and ranks is reported.
 -- Draws come from a hash of (seed, data source, quarter, trust, replicate, draw), so output is identical
 -- run to run and independent of thread scheduling.
+-- Incremental by quarter: a quarter is redrawn only when its input fingerprint (every score, weight, cohort,
+-- override and cut-point of its trusts, and the bootstrap vars) differs from the one it was drawn with, so
+-- adding a month redraws the quarters it touches and nothing else.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['data_source', 'quarter'],
+    on_schema_change='fail',
+    post_hook=[
+        "{% if is_incremental() %}delete from {{ this }} as built where not exists (select 1 from "
+        ~ ref('int_trust_quarters__segmented') ~ " as current_trusts where current_trusts.metrics_scored > 0"
+        ~ " and current_trusts.data_source = built.data_source and current_trusts.quarter = built.quarter"
+        ~ " and current_trusts.trust_code = built.trust_code){% endif %}"
+    ]
+) }}
+
 with
 
 scores as (
@@ -18,7 +34,7 @@ scores as (
     where include_in_average and score is not null
 ),
 
-trusts as (
+all_trusts as (
     select
         data_source,
         quarter,
@@ -33,60 +49,129 @@ trusts as (
     where metrics_scored > 0
 ),
 
+score_inputs as (
+    select
+        data_source,
+        quarter,
+        string_agg(concat_ws('|', trust_code, score_index, score, weight), ';' order by trust_code, score_index)
+            as scores_text
+    from scores
+    group by data_source, quarter
+),
+
+trust_inputs as (
+    select
+        data_source,
+        quarter,
+        string_agg(
+            concat_ws(
+                '|', trust_code, cohort, metrics_scored, financial_override, cut_point_1, cut_point_2, cut_point_3
+            ),
+            ';' order by trust_code
+        ) as trusts_text
+    from all_trusts
+    group by data_source, quarter
+),
+
+quarter_inputs as (
+    select
+        trust_inputs.data_source,
+        trust_inputs.quarter,
+        md5(concat_ws(
+            '#',
+            {{ var('bootstrap_replicates') }},
+            {{ var('bootstrap_seed') }},
+            {{ var('bootstrap_interval') }},
+            trust_inputs.trusts_text,
+            score_inputs.scores_text
+        )) as input_fingerprint
+    from trust_inputs
+    left join score_inputs
+        on
+            trust_inputs.data_source = score_inputs.data_source
+            and trust_inputs.quarter = score_inputs.quarter
+),
+
+quarters_to_draw as (
+    select * from quarter_inputs
+    {% if is_incremental() %}
+        where not exists (
+            select 1 from {{ this }} as built
+            where
+                built.data_source = quarter_inputs.data_source
+                and built.quarter = quarter_inputs.quarter
+                and built.input_fingerprint = quarter_inputs.input_fingerprint
+        )
+    {% endif %}
+),
+
+trusts as (
+    select
+        all_trusts.*,
+        quarters_to_draw.input_fingerprint
+    from all_trusts
+    inner join quarters_to_draw
+        on
+            all_trusts.data_source = quarters_to_draw.data_source
+            and all_trusts.quarter = quarters_to_draw.quarter
+),
+
+trust_scores as (
+    -- each trust's scores as lists (0-based score_index i is list element i + 1), so a replicate's mean is one
+    -- list expression per (trust, replicate) instead of a join of every draw to the scores
+    select
+        data_source,
+        quarter,
+        trust_code,
+        list(score order by score_index) as score_list,
+        list(weight order by score_index) as weight_list
+    from scores
+    group by data_source, quarter, trust_code
+),
+
 replicates as (
     select range as replicate from range({{ var('bootstrap_replicates') }})
 ),
 
-draws as (
+replicate_draws as (
     select
         trusts.data_source,
         trusts.quarter,
         trusts.trust_code,
         replicates.replicate,
-        unnest(range(trusts.metrics_scored)) as draw
-    from trusts
-    cross join replicates
-),
-
-drawn_indices as (
-    select
-        draws.data_source,
-        draws.quarter,
-        draws.trust_code,
-        draws.replicate,
+        trust_scores.score_list,
+        trust_scores.weight_list,
         -- the top 53 bits of a string hash give a uniform draw (DuckDB's multi-argument hash combines its
         -- arguments so that the low bits of successive draws are correlated, which shrinks the variance)
-        cast(floor(
-            (
-                hash(concat_ws(
-                    '|', {{ var('bootstrap_seed') }}, draws.data_source, draws.quarter, draws.trust_code,
-                    draws.replicate, draws.draw
-                )) >> 11
-            ) / 9007199254740992.0 * trusts.metrics_scored
-        ) as bigint) as score_index
-    from draws
-    inner join trusts
+        [
+            1 + cast(floor(
+                (
+                    hash(concat_ws(
+                        '|', {{ var('bootstrap_seed') }}, trusts.data_source, trusts.quarter, trusts.trust_code,
+                        replicates.replicate, draw  -- noqa: RF02
+                    )) >> 11
+                ) / 9007199254740992.0 * trusts.metrics_scored
+            ) as bigint)
+            for draw in range(trusts.metrics_scored)
+        ] as drawn
+    from trusts
+    inner join trust_scores
         on
-            draws.data_source = trusts.data_source
-            and draws.quarter = trusts.quarter
-            and draws.trust_code = trusts.trust_code
+            trusts.data_source = trust_scores.data_source
+            and trusts.quarter = trust_scores.quarter
+            and trusts.trust_code = trust_scores.trust_code
+    cross join replicates
 ),
 
 replicate_means as (
     select
-        drawn_indices.data_source,
-        drawn_indices.quarter,
-        drawn_indices.trust_code,
-        drawn_indices.replicate,
-        sum(scores.score * scores.weight) / sum(scores.weight) as average_score
-    from drawn_indices
-    inner join scores
-        on
-            drawn_indices.data_source = scores.data_source
-            and drawn_indices.quarter = scores.quarter
-            and drawn_indices.trust_code = scores.trust_code
-            and drawn_indices.score_index = scores.score_index
-    group by all
+        data_source,
+        quarter,
+        trust_code,
+        replicate,
+        list_sum([score_list[i] * weight_list[i] for i in drawn])
+        / list_sum([weight_list[i] for i in drawn if score_list[i] is not null]) as average_score
+    from replicate_draws
 ),
 
 replicate_segments as (
@@ -116,18 +201,46 @@ replicate_ranks as (
     from replicate_segments
 ),
 
+quantiles as (
+    -- one quantile aggregate per measure computes both ends of the interval (two would each sort the values)
+    select
+        data_source,
+        quarter,
+        trust_code,
+        quantile_cont(
+            average_score, [(1 - {{ var('bootstrap_interval') }}) / 2, (1 + {{ var('bootstrap_interval') }}) / 2]
+        ) as average_score_range,
+        quantile_disc(
+            league_rank, [(1 - {{ var('bootstrap_interval') }}) / 2, (1 + {{ var('bootstrap_interval') }}) / 2]
+        ) as league_rank_range,
+        count(*) as replicates
+    from replicate_ranks
+    group by data_source, quarter, trust_code
+),
+
 intervals as (
     select
         data_source,
         quarter,
         trust_code,
-        quantile_cont(average_score, (1 - {{ var('bootstrap_interval') }}) / 2) as average_score_low,
-        quantile_cont(average_score, (1 + {{ var('bootstrap_interval') }}) / 2) as average_score_high,
-        quantile_disc(league_rank, (1 - {{ var('bootstrap_interval') }}) / 2) as league_rank_low,
-        quantile_disc(league_rank, (1 + {{ var('bootstrap_interval') }}) / 2) as league_rank_high,
-        count(*) as replicates
-    from replicate_ranks
-    group by data_source, quarter, trust_code
+        average_score_range[1] as average_score_low,
+        average_score_range[2] as average_score_high,
+        league_rank_range[1] as league_rank_low,
+        league_rank_range[2] as league_rank_high,
+        replicates
+    from quantiles
+),
+
+final as (
+    select
+        intervals.*,
+        trusts.input_fingerprint
+    from intervals
+    inner join trusts
+        on
+            intervals.data_source = trusts.data_source
+            and intervals.quarter = trusts.quarter
+            and intervals.trust_code = trusts.trust_code
 )
 
-select * from intervals
+select * from final

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from oversight import paths
+from oversight import paths, settings
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 
@@ -134,6 +134,9 @@ def build(
     env[paths.DUCKDB_PATH_ENV] = str(scratch)
     env[paths.LANDING_DIR_ENV] = str(landing_dir.resolve())
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    limits = settings.duckdb_settings()  # profiles.yml reads these, so dbt and landing share one setting
+    env.setdefault(settings.THREADS_ENV, str(limits.threads))
+    env.setdefault(settings.MEMORY_LIMIT_ENV, limits.memory_limit)
     completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
     output = _strip_ansi(completed.stdout + completed.stderr)
     if completed.returncode != 0:

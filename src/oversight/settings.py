@@ -11,7 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_MEMORY_LIMIT", "DuckDBSettings", "duckdb_settings"]
+__all__ = ["DEFAULT_MEMORY_LIMIT", "MEMORY_LIMIT_ENV", "THREADS_ENV", "DuckDBSettings", "duckdb_settings"]
+
+THREADS_ENV = "OVERSIGHT_DUCKDB_THREADS"
+MEMORY_LIMIT_ENV = "OVERSIGHT_DUCKDB_MEMORY_LIMIT"
 
 #: DuckDB's own default is 80% of RAM; far above the 4 GB peak-memory target.
 DEFAULT_MEMORY_LIMIT = "2GB"
@@ -25,5 +28,5 @@ class DuckDBSettings:
 
 def duckdb_settings() -> DuckDBSettings:
     """The settings in force: environment overrides, else the measured defaults."""
-    threads = int(os.environ.get("OVERSIGHT_DUCKDB_THREADS") or os.cpu_count() or 1)
-    return DuckDBSettings(max(1, threads), os.environ.get("OVERSIGHT_DUCKDB_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT)
+    threads = int(os.environ.get(THREADS_ENV) or os.cpu_count() or 1)
+    return DuckDBSettings(max(1, threads), os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT)
