@@ -247,4 +247,3 @@ def test_staging_models_build_over_the_synthetic_data(landed: Path, tmp_path: Pa
     for model, row in counts.items():
         assert row is not None and row[0] > 0 and row[1] == 2, (model, row)
     assert suppressed is not None and suppressed[0] > 0
-
