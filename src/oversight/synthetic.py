@@ -622,7 +622,7 @@ def _ae(ctx: _Context, month: date) -> list[GeneratedFile]:
             other_admissions = 40 * math.exp(0.5 * _normal(rs, "ae-oea", code)) * n("oea", 0.2)
         elif trait("open") < 0.92:  # a site: urgent treatment centre, walk-in centre, minor injuries unit
             other = round(3200 * size * n("o", 0.06))
-        breach1 = min(0.8, 0.36 * math.exp(0.3 * _normal(rs, "ae-breach", code)) * (1 + 0.12 * winter) * n("br", 0.05))
+        breach1 = min(0.62, 0.36 * math.exp(0.22 * _normal(rs, "ae-breach", code)) * (1 + 0.1 * winter) * n("br", 0.05))
         o1 = min(t1, round(t1 * breach1))
         o2 = min(t2, round(t2 * 0.02 * n("o2", 0.5)))
         oo = min(other, round(other * 0.03 * math.exp(0.6 * _normal(rs, "ae-obr", code)) * n("oo", 0.2)))
@@ -1426,11 +1426,11 @@ CSDS_HEADER = (
 )
 #: Organisation level -> (spread of an organisation's service mix around the national one, output order)
 _CSDS_LEVELS = {
-    "Provider": (1.1, 1),
+    "Provider": (1.5, 1),
     "All Submitters": (0.0, 2),
     "NHS England (Region)": (0.25, 3),
-    "ICB": (0.45, 4),
-    "Local Authority of Residence (Upper)": (0.6, 5),
+    "ICB": (0.3, 4),
+    "Local Authority of Residence (Upper)": (0.4, 5),
 }
 
 
@@ -1442,7 +1442,7 @@ def _csds_reference(ctx: _Context) -> None:
     rows: list[tuple[object, ...]] = []
     total = 0.0
     for o in providers:
-        referrals = 4600 * o.size * (0.5 if o.kind == "independent" else 1.0)
+        referrals = 8500 * o.size * (0.5 if o.kind == "independent" else 1.0)
         total += referrals
         rows.append(("Provider", o.code, o.name_upper, referrals, o.region))
     rows.append(("All Submitters", "ALL", "ALL SUBMITTERS", total, ""))
@@ -1490,12 +1490,21 @@ def _csds(ctx: _Context, month: date) -> list[GeneratedFile]:
     trend = 1 + 0.04 * _season(month, 10)
     start, end = month.isoformat(), _month_end(month).isoformat()
     query = f"""
-        WITH expected AS (
-            SELECT o.level_no, o.org_level, o.org_code, o.org_name, c.*,
-                o.referrals * c.per_referral::DOUBLE * {trend}
-                    * exp(o.sigma * z({rs}, o.org_code, c.k, 72) + 0.05 * z({fs}, o.org_code, c.k, 73)) AS e
+        WITH drawn AS (
+            SELECT o.level_no, o.org_level, o.org_code, o.org_name, o.referrals, c.*,
+                c.per_referral::DOUBLE * exp(s.mix * z({rs}, o.org_code, c.k, 72) + 0.05 * z({fs}, o.org_code, c.k, 73))
+                    AS weight
             FROM csds_orgs AS o CROSS JOIN csds_catalogue AS c
+            -- totals follow the organisation's size; its service mix varies around the national one
+            CROSS JOIN LATERAL (SELECT CASE WHEN c.dimension LIKE 'Total%' THEN 0 ELSE o.sigma END AS mix) AS s
             WHERE c.dimension <> 'TotalOrganisation'
+        ),
+        expected AS (
+            -- each dimension adds up to the organisation's total for what it counts (every referral has one reason)
+            SELECT *, referrals * {trend} * exp(0.03 * z({fs}, org_code, dimension, 77))
+                * sum(per_referral::DOUBLE) OVER grp * weight / sum(weight) OVER grp AS e
+            FROM drawn
+            WINDOW grp AS (PARTITION BY org_level, org_code, dimension, count_of)
         ),
         measured AS (
             SELECT *, round5(e) AS v FROM expected WHERE round5(e) >= 5
@@ -1839,8 +1848,8 @@ def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
                 * math.exp(0.6 * _normal(rs, "chs", p.code, name) - 0.18)
                 * math.exp(0.05 * _normal(fs, p.code, name))
             )
-            w52 = min(total, round(total * r52 * math.exp(0.8 * _normal(rs, "chs52", p.code, name) - 0.32)))
-            w104 = min(total - w52, round(total * r104 * math.exp(0.8 * _normal(rs, "chs104", p.code, name) - 0.32)))
+            w52 = min(total, round(total * r52 * math.exp(0.6 * _normal(rs, "chs52", p.code, name) - 0.18)))
+            w104 = min(total - w52, round(total * r104 * math.exp(0.6 * _normal(rs, "chs104", p.code, name) - 0.18)))
             cells[name] = (total, w52, w104)
         values[p.code] = cells
 
