@@ -1476,7 +1476,7 @@ def _csds_reference(ctx: _Context) -> None:
     ctx.con.execute(
         f"""
         CREATE OR REPLACE TABLE csds_catalogue AS
-        SELECT row_number() OVER () AS k, *
+        SELECT row_number() OVER (ORDER BY dimension, count_of, measure, measure_2) AS k, *
         FROM read_csv('{path}', header = true, all_varchar = true)
         WHERE dimension LIKE 'Total%'
             OR u({rs}, dimension, coalesce(measure, '') || '|' || coalesce(measure_2, ''), 71) < {ctx.scale}
@@ -1603,7 +1603,8 @@ def _mhsds_reference(ctx: _Context) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TABLE mh_measures AS
-        SELECT row_number() OVER () AS m_no, file_kind, measure_id, measure_name, period, breakdown, kind,
+        SELECT row_number() OVER (ORDER BY file_kind, measure_id, breakdown, period) AS m_no,
+            file_kind, measure_id, measure_name, period, breakdown, kind,
             typical::DOUBLE AS typical
         FROM read_csv('{CATALOGUE_DIR / "mhsds_measures.csv"}', header = true, all_varchar = true)
         WHERE (measure_id IN ({keys}) AND breakdown IN ('Provider', 'Sending Provider'))
@@ -1615,7 +1616,8 @@ def _mhsds_reference(ctx: _Context) -> None:
         CREATE OR REPLACE TABLE mh_levels AS
         WITH weighted AS (
             SELECT breakdown, secondary_level AS level, secondary_level_description AS level_desc,
-                row_number() OVER (PARTITION BY breakdown ORDER BY secondary_level) AS lvl_no,
+                row_number() OVER (PARTITION BY breakdown ORDER BY secondary_level, secondary_level_description)
+                    AS lvl_no,
                 pow(u({rs}, breakdown, secondary_level, 87), 2) + 0.02 AS w
             FROM read_csv('{CATALOGUE_DIR / "mhsds_levels.csv"}', header = true, all_varchar = true)
         )
@@ -1793,7 +1795,7 @@ def _mhsds_query(ctx: _Context, month: date, kind: str, fs: int) -> str:
             measure_id AS MEASURE_ID, measure_name AS MEASURE_NAME, value AS MEASURE_VALUE
         FROM formatted
         ORDER BY CASE breakdown WHEN 'England' THEN 0 WHEN 'ICB of GP Practice or Residence' THEN 1 ELSE 2 END,
-            breakdown, primary_level, m_no, secondary_level
+            breakdown, primary_level, m_no, secondary_level, secondary_desc
     """
     return base
 
