@@ -56,8 +56,14 @@ from oversight import paths
 __all__ = [
     "ALIASES",
     "COLLECTIONS",
+    "REGIONS",
     "GeneratedFile",
+    "Icb",
+    "Org",
+    "Reference",
+    "add_months",
     "generate",
+    "load_reference",
     "month_range",
     "parse_month",
 ]
@@ -365,10 +371,6 @@ class Reference:
     community_independent: list[Org]
     local_authorities: list[tuple[str, str, float]]
     seed: int
-    by_code: dict[str, Org] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_code = {o.code: o for o in self.trusts}
 
 
 def _read_csv(path: Path, header: bool = True) -> list[list[str]]:
@@ -491,6 +493,8 @@ class _Context:
     seed: int
     con: duckdb.DuckDBPyConnection
     scratch: Path
+    #: reference tables already built in ``con`` (once per :func:`generate` call)
+    built: set[str] = field(default_factory=set)
 
     def file_seed(self, collection: str, month: date) -> int:
         """The seed of one file: (seed, collection, month) only."""
@@ -987,10 +991,9 @@ def _cwt(ctx: _Context, month: date) -> list[GeneratedFile]:
 
 def _tables_once(ctx: _Context, key: str, build: Callable[[], None]) -> None:
     """Build scale- and seed-dependent reference tables once per :func:`generate` call."""
-    done = ctx.__dict__.setdefault("_built", set())
-    if key not in done:
+    if key not in ctx.built:
         build()
-        done.add(key)
+        ctx.built.add(key)
 
 
 def _commissioners(ctx: _Context, name: str, specials: Sequence[tuple[str, str, str, str, float]]) -> None:
