@@ -15,12 +15,17 @@
     {%- if not execute or files_found > 0 -%}
         (select * from read_parquet('{{ path }}', union_by_name = true))
     {%- else -%}
-        {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'landing')
-            | selectattr('name', 'equalto', table_name) | first -%}
-        (select
-        {%- for column in node.columns.values() %}
-            cast(null as {{ column.data_type }}) as {{ column.name }}{{ ',' if not loop.last }}
-        {%- endfor %}
-        where false)
+        {{ landed_empty(table_name) }}
     {%- endif -%}
+{%- endmacro %}
+
+{% macro landed_empty(table_name) -%}
+    {#- An empty relation with the documented column types of a landed collection. -#}
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'landing')
+        | selectattr('name', 'equalto', table_name) | first -%}
+    (select
+    {%- for column in node.columns.values() %}
+        cast(null as {{ column.data_type }}) as {{ column.name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+    where false)
 {%- endmacro %}

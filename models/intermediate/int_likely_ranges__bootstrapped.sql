@@ -13,10 +13,11 @@
     unique_key=['data_source', 'quarter'],
     on_schema_change='fail',
     post_hook=[
-        "{% if is_incremental() %}delete from {{ this }} as built where not exists (select 1 from "
-        ~ ref('int_trust_quarters__segmented') ~ " as current_trusts where current_trusts.metrics_scored > 0"
-        ~ " and current_trusts.data_source = built.data_source and current_trusts.quarter = built.quarter"
-        ~ " and current_trusts.trust_code = built.trust_code){% endif %}"
+        "{% if is_incremental() %} delete from {{ this }} as built where not exists (
+            select 1 from {{ ref('int_trust_quarters__segmented') }} as current_trusts
+            where current_trusts.metrics_scored > 0 and current_trusts.data_source = built.data_source
+            and current_trusts.quarter = built.quarter and current_trusts.trust_code = built.trust_code
+        ) {% endif %}"
     ]
 ) }}
 

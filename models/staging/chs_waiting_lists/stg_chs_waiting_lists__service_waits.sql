@@ -9,12 +9,18 @@ total_source as (
 ),
 
 weeks_52_104_source as (
-    select * exclude (organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line)
+    select
+        * exclude (
+            organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line
+        )
     from {{ landed_source('chs_waiting_list_52_104_weeks') }}
 ),
 
 weeks_over_104_source as (
-    select * exclude (organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line)
+    select
+        * exclude (
+            organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line
+        )
     from {{ landed_source('chs_waiting_list_over_104_weeks') }}
 ),
 

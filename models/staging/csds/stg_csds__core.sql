@@ -1,9 +1,29 @@
 -- Community Services Statistics core data: one row per reporting period x organisation x level x dimension x
 -- count type x measure (x second measure); the latest landed file wins for a restated row.
+-- Incremental: a build reads only landed files it has not seen (macros/landed_increment.sql); their rows compete
+-- with the built rows of the same key (row_key), and the winners replace them.
+{%- set key_columns = [
+    'reporting_period_start',
+    'reporting_period_end',
+    'org_code',
+    'org_level',
+    'dimension',
+    'count_of',
+    'measure',
+    'measure_2'
+] %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='row_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_of_replaced_files('csds_core') }}"
+) }}
+
 with
 
 source as (
-    select * from {{ landed_source('csds_core') }}
+    select * from {{ landed_increment('csds_core') }}
 ),
 
 renamed as (
@@ -25,15 +45,25 @@ renamed as (
         measure_value_65_plus,
         _source_file as source_file,
         _source_line as source_line,
-        _landed_at as landed_at
+        _landed_at as landed_at,
+        _source_sha256 as source_sha256,
+        {{ natural_key(key_columns) }} as row_key
     from source
 ),
 
-latest as (
+candidates as (
     select * from renamed
+    {% if is_incremental() %}
+        union all by name
+        select * from {{ this }}
+        where row_key in (select renamed.row_key from renamed)
+    {% endif %}
+),
+
+latest as (
+    select * from candidates
     qualify row_number() over (
-        partition by
-            reporting_period_start, reporting_period_end, org_code, org_level, dimension, count_of, measure, measure_2
+        partition by row_key
         order by landed_at desc, source_file desc
     ) = 1
 )

@@ -2,10 +2,28 @@
 -- reporting period (both dates: a file mixes months, rolling quarters and rolling 12 months) x breakdown x
 -- level x measure. '*' (suppressed) becomes a NULL value with is_suppressed = true. Where a later release
 -- restates a row, a 'Final' status wins over 'Performance' over 'Provisional', then the latest landed file.
+-- Incremental: a build reads only landed files it has not seen (macros/landed_increment.sql); their rows compete
+-- with the built rows of the same key (row_key), and the winners replace them.
+{%- set key_columns = [
+    'reporting_period_start',
+    'reporting_period_end',
+    'breakdown',
+    'primary_level',
+    'secondary_level',
+    'measure_id'
+] %}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='row_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_of_replaced_files('mhsds_monthly') }}"
+) }}
+
 with
 
 source as (
-    select * from {{ landed_source('mhsds_monthly') }}
+    select * from {{ landed_increment('mhsds_monthly') }}
 ),
 
 renamed as (
@@ -28,7 +46,9 @@ renamed as (
         split_part(_period_key, '|', 1) as file_kind,
         _source_file as source_file,
         _source_line as source_line,
-        _landed_at as landed_at
+        _landed_at as landed_at,
+        _source_sha256 as source_sha256,
+        {{ natural_key(key_columns) }} as row_key
     from source
 ),
 
@@ -44,11 +64,19 @@ typed as (
     from renamed
 ),
 
-latest as (
+candidates as (
     select * from typed
+    {% if is_incremental() %}
+        union all by name
+        select * from {{ this }}
+        where row_key in (select typed.row_key from typed)
+    {% endif %}
+),
+
+latest as (
+    select * from candidates
     qualify row_number() over (
-        partition by
-            reporting_period_start, reporting_period_end, breakdown, primary_level, secondary_level, measure_id
+        partition by row_key
         order by
             case status when 'Final' then 1 when 'Performance' then 2 else 3 end,
             landed_at desc,

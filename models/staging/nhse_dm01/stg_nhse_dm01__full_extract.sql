@@ -1,9 +1,19 @@
 -- DM01 full extract (raw_formats 5.2): month x provider x commissioner x diagnostic test, every field
 -- quoted in the file. diagnostic_test 'TOTAL' is the publisher's own roll-up over the 15 tests.
+-- Incremental by landed file (one month each): a build reads only the files it has not seen
+-- (macros/landed_increment.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_of_replaced_files('nhse_dm01_full_extract') }}"
+) }}
+
 with
 
 source as (
-    select * from {{ landed_source('nhse_dm01_full_extract') }}
+    select * from {{ landed_increment('nhse_dm01_full_extract') }}
 ),
 
 final as (
@@ -26,7 +36,9 @@ final as (
         unscheduled_activity,
         total_activity,
         _source_file as source_file,
-        _source_line as source_line
+        _source_line as source_line,
+        _source_sha256 as source_sha256,
+        _period_key as period_key
     from source
 )
 

@@ -10,10 +10,20 @@
 {%- for i in range(52, 104) -%}
     {%- do over_52.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
 {%- endfor %}
+-- Incremental by landed file (one month each): a build reads only the files it has not seen
+-- (macros/landed_increment.sql).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='period_key',
+    on_schema_change='fail',
+    pre_hook="{{ delete_rows_of_replaced_files('nhse_rtt_full_extract') }}"
+) }}
+
 with
 
 source as (
-    select * from {{ landed_source('nhse_rtt_full_extract') }}
+    select * from {{ landed_increment('nhse_rtt_full_extract') }}
 ),
 
 final as (
@@ -30,7 +40,9 @@ final as (
         {{ over_52 | join(' + ') }} as over_52_weeks,
         total_all,
         _source_file as source_file,
-        _source_line as source_line
+        _source_line as source_line,
+        _source_sha256 as source_sha256,
+        _period_key as period_key
     from source
 )
 
