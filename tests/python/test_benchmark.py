@@ -1,0 +1,53 @@
+"""Smoke run of the national-scale benchmark on a tiny synthetic data set (scale 0.01, two months).
+
+The benchmark itself is not a timed test: this only checks that every figure is measured and consistent, that
+adding a month lands only the new month's files (the rest are skipped by checksum) and that the incremental
+staging models hold every month afterwards, all from synthetic files.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from oversight.benchmark import run_benchmark
+
+FAST = ["--exclude", "test_type:unit"]  # the unit tests run in test_pipeline's build
+
+
+def test_benchmark_smoke(tmp_path: Path) -> None:
+    result = run_benchmark(
+        tmp_path / "bench",
+        months=2,
+        end_month=date(2026, 2, 1),
+        scale=0.01,
+        dbt_args=FAST,
+        dbt_vars={"bootstrap_replicates": 200},
+        keep=True,
+    )
+    figures = result.to_json()
+    json.dumps(figures)  # serialisable as written by scripts/benchmark.py
+    assert result.raw_files > 0 and result.raw_bytes > 0 and result.csv_bytes >= result.raw_bytes * 0.5
+    for name in ("floor_seconds", "landing_seconds", "dbt_build_seconds", "add_month_seconds"):
+        assert figures[name] > 0, name
+    assert abs(result.full_rebuild_seconds - result.landing_seconds - result.dbt_build_seconds) < 0.02
+    assert figures["full_over_floor"] == round(result.full_rebuild_seconds / result.floor_seconds, 3)
+    assert 0 < result.peak_rss_mb < 24 * 1024
+    assert result.landed_rows > 0
+    # Adding March: its files are landed, every February and January file is skipped by checksum.
+    assert result.add_month_files_landed > 0
+    assert result.add_month_files_skipped >= result.add_month_files_landed
+    assert result.bootstrap_quarters >= 1 and result.bootstrap_trust_quarters > 0
+    warehouse = tmp_path / "bench" / "warehouse" / "oversight.duckdb"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        months = con.execute(
+            "SELECT DISTINCT month_start FROM staging.stg_nhse_rtt__full_extract ORDER BY 1"
+        ).fetchall()
+        assert [m[0] for m in months] == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+        synthetic = con.execute(
+            "SELECT count(*) FROM staging.stg_nhse_rtt__full_extract WHERE source_file NOT ILIKE '%synthetic%'"
+        ).fetchone()
+        assert synthetic == (0,)
