@@ -3,8 +3,8 @@
 The session's one build of ``data/`` (``embedded`` in conftest.py: landed, built, gated and published once) is
 the first release; every gate test corrupts a copy of its warehouse with SQL and publishes that copy as it is
 (``rebuild=False``) into a copy of its releases folder, so that the previous release can be compared byte for
-byte. Expectations come from NHS England's published files, from invariants, or
-from the corruption the test made, never from the gate's own output.
+byte. Expectations come from NHS England's published files, from invariants, or from the corruption the test
+made, never from the gate's own output.
 """
 
 from __future__ import annotations
