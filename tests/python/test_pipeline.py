@@ -2,6 +2,9 @@
 
 Expectations come from NHS England's published NOF files (Q1, Q2 and Q4 2025/26, mental health and
 community trusts) and from methodology.md section 13, never from the engine's own output.
+
+The checks of the built warehouse read the session's one build of ``data/`` (``embedded`` in conftest.py);
+``run`` is exercised by rebuilding copies of it: the same input again, a changed ODS snapshot, bad input.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
@@ -18,20 +22,28 @@ from oversight import paths
 from oversight.errors import LandingError
 from oversight.pipeline import BuildError, RunResult, build, run
 
+if TYPE_CHECKING:
+    from conftest import EmbeddedBuild
+
 NOF_DATA = "nhs-oversight-framework-mental-health-and-community-trust-data__Q1_Q2.csv"
+# The unit tests (mocked inputs, independent of the data) run once, in the session's build of data/.
+SKIP_UNIT_TESTS = ["--exclude", "test_type:unit"]
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[RunResult, Path]]:
+def rerun(embedded: EmbeddedBuild, tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, Path]:
+    """``run`` on ``data/`` again, over a copy of the session's landing zone and warehouse (a second build of
+    the same input: everything re-landed and rebuilt; the unit tests already ran in the first build)."""
     work = tmp_path_factory.mktemp("pipeline")
-    result = run(paths.default_data_dir(), work / "landing", work / "oversight.duckdb")
-    yield result, work
+    embedded.copy_landing(work / "landing")
+    embedded.copy_warehouse(work / "oversight.duckdb")
+    result = run(paths.default_data_dir(), work / "landing", work / "oversight.duckdb", dbt_args=SKIP_UNIT_TESTS)
+    return result, work
 
 
 @pytest.fixture(scope="module")
-def con(built: tuple[RunResult, Path]) -> Iterator[duckdb.DuckDBPyConnection]:
-    _, work = built
-    connection = duckdb.connect(str(work / "oversight.duckdb"), read_only=True)
+def con(embedded: EmbeddedBuild) -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = duckdb.connect(str(embedded.warehouse), read_only=True)
     yield connection
     connection.close()
 
@@ -57,8 +69,8 @@ def rates(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, float]]:
     }
 
 
-def test_summary_names_cohort_quarters_and_rates(built: tuple[RunResult, Path]) -> None:
-    result, _ = built
+def test_summary_names_cohort_quarters_and_rates(rerun: tuple[RunResult, Path]) -> None:
+    result, _ = rerun
     # the NOF files list the 61 MH&C trusts; the raw returns add every acute and ambulance trust (205 in all)
     assert result.cohorts == {"acute": 134, "ambulance": 10, "mental_health_community": 61}
     assert result.data_sources == ["nhse_nof", "returns"]
@@ -211,20 +223,21 @@ def test_likely_ranges_contain_point_estimates(con: duckdb.DuckDBPyConnection) -
     assert outside == (0,)
 
 
-def test_bootstrap_is_reproducible_and_rebuild_is_idempotent(built: tuple[RunResult, Path]) -> None:
+def test_bootstrap_is_reproducible_and_rebuild_is_idempotent(
+    embedded: EmbeddedBuild, rerun: tuple[RunResult, Path]
+) -> None:
     """Rebuilding with the same seed gives byte-identical likely ranges; re-landing writes nothing."""
-    _, work = built
+    again, work = rerun
     query = "select * from intermediate.int_likely_ranges__bootstrapped where data_source = 'nhse_nof' order by all"
-    with duckdb.connect(str(work / "oversight.duckdb"), read_only=True) as c:
+    with duckdb.connect(str(embedded.warehouse), read_only=True) as c:
         before = c.execute(query).fetchall()
-    again = run(paths.default_data_dir(), work / "landing", work / "oversight.duckdb")
     assert again.landing is not None and not again.landing.changed
     with duckdb.connect(str(work / "oversight.duckdb"), read_only=True) as c:
         after = c.execute(query).fetchall()
     assert before == after and len(before) == 183
 
 
-def test_icb_history_is_not_rewritten_by_a_reorganisation(tmp_path: Path) -> None:
+def test_icb_history_is_not_rewritten_by_a_reorganisation(embedded: EmbeddedBuild, tmp_path: Path) -> None:
     """A later ODS snapshot that moves RDY to another ICB applies from its date only."""
     data = tmp_path / "data"
     shutil.copytree(paths.default_data_dir(), data)
@@ -235,7 +248,13 @@ def test_icb_history_is_not_rewritten_by_a_reorganisation(tmp_path: Path) -> Non
     )
     assert moved != etr
     (data / "reference" / "etr_20250901.csv").write_text(moved)
-    run(data, tmp_path / "landing", tmp_path / "oversight.duckdb", dbt_args=["--exclude", "test_type:unit"])
+    # Over a copy of the build of data/: the new snapshot is the only file landed, so only the models downstream
+    # of the ODS snapshots (stg_ods__trusts+, with their tests) can differ from that build; those are rebuilt.
+    landing = embedded.copy_landing(tmp_path / "landing")
+    embedded.copy_warehouse(tmp_path / "oversight.duckdb")
+    result = run(data, landing, tmp_path / "oversight.duckdb", dbt_args=[*SKIP_UNIT_TESTS, "-s", "stg_ods__trusts+"])
+    assert result.landing is not None and not result.landing.replaced
+    assert [f.source_path for f in result.landing.landed] == ["reference/etr_20250901.csv"]
     with duckdb.connect(str(tmp_path / "oversight.duckdb"), read_only=True) as c:
         icbs = c.execute(
             "select quarter, icb_code from marts.rpt_league_table "
@@ -258,12 +277,13 @@ def _tree_digest(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture()
-def good_warehouse(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A built warehouse (unit tests skipped for speed) and a copy of the data it came from."""
+def good_warehouse(embedded: EmbeddedBuild, tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A built warehouse and its landing zone (copies of the session's build of data/) and a copy of the data."""
     data = tmp_path / "data"
     shutil.copytree(paths.default_data_dir(), data)
     landing, warehouse = tmp_path / "warehouse" / "landing", tmp_path / "warehouse" / "oversight.duckdb"
-    run(data, landing, warehouse, dbt_args=["--exclude", "test_type:unit"])
+    embedded.copy_landing(landing)
+    embedded.copy_warehouse(warehouse)
     return data, landing, warehouse
 
 
@@ -291,7 +311,8 @@ def test_failed_build_keeps_the_last_good_warehouse(good_warehouse: tuple[Path, 
         build(
             landing,
             warehouse,
-            dbt_args=["--exclude", "test_type:unit"],
+            # the var is read by int_segment_cut_points__derived only: rebuild it and what depends on it
+            dbt_args=[*SKIP_UNIT_TESTS, "--select", "int_segment_cut_points__derived+"],
             dbt_vars={"segment_cut_point_method": "per_cohort_quartiles"},
         )
     assert "assert_reconciliation_meets_thresholds" in str(excinfo.value)

@@ -1,9 +1,10 @@
 """The publication gate and releases, on the embedded real data (NHS England's MH&C NOF files, 2025/26).
 
-One warehouse is built and published once for the module; every gate test corrupts a copy of it with SQL and
-publishes that copy as it is (``rebuild=False``) into the same releases folder, so that the previous release
-can be compared byte for byte. Expectations come from NHS England's published files, from invariants, or
-from the corruption the test made, never from the gate's own output.
+The session's one build of ``data/`` (``embedded`` in conftest.py: landed, built, gated and published once) is
+the first release; every gate test corrupts a copy of its warehouse with SQL and publishes that copy as it is
+(``rebuild=False``) into a copy of its releases folder, so that the previous release can be compared byte for
+byte. Expectations come from NHS England's published files, from invariants, or from the corruption the test
+made, never from the gate's own output.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pytest
@@ -29,25 +31,15 @@ from oversight import publish as publish_module
 from oversight.cli import main
 from oversight.exports import DATA_COLUMNS, LEAGUE_COLUMNS
 from oversight.pipeline import run
-from oversight.publish import PublishError, PublishResult, publish
+from oversight.publish import PublishError, publish
 from oversight.quality import PUBLIC_MARTS, QualityGateError, load_config, mart_keys, run_gate
+
+if TYPE_CHECKING:
+    from conftest import EmbeddedBuild
 
 NHSE_LEAGUE = "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
 EXPORTED_DATA = "nhs-oversight-framework-mental-health-and-community-trust-data-q4-25-26.csv"
-FAST = ["--exclude", "test_type:unit"]  # the unit tests run in test_pipeline's build
-
-
-@pytest.fixture(scope="module")
-def first(tmp_path_factory: pytest.TempPathFactory) -> tuple[PublishResult, Path]:
-    work = tmp_path_factory.mktemp("publish")
-    result = publish(
-        paths.default_data_dir(),
-        work / "warehouse" / "landing",
-        work / "warehouse" / "oversight.duckdb",
-        work / "releases",
-        dbt_args=FAST,
-    )
-    return result, work
+FAST = ["--exclude", "test_type:unit"]  # the unit tests run in the session's build of data/
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -68,22 +60,23 @@ def _releases_state(releases: Path) -> tuple[str, dict[str, str], list[str]]:
 
 
 @pytest.fixture()
-def copy(first: tuple[PublishResult, Path], tmp_path: Path) -> Path:
+def copy(embedded: EmbeddedBuild, tmp_path: Path) -> Path:
     """A copy of the published warehouse, free to corrupt."""
-    _, work = first
-    target = tmp_path / "warehouse" / "oversight.duckdb"
-    target.parent.mkdir(parents=True)
-    shutil.copy2(work / "warehouse" / "oversight.duckdb", target)
-    return target
+    return embedded.copy_warehouse(tmp_path / "warehouse" / "oversight.duckdb")
+
+
+@pytest.fixture()
+def releases(embedded: EmbeddedBuild, tmp_path: Path) -> Path:
+    """A copy of the releases folder holding the first release (``latest`` points to it), free to publish into."""
+    return embedded.copy_releases(tmp_path / "releases")
 
 
 # ---------------------------------------------------------------------------------------------------------
 # The release
 
 
-def test_release_layout_latest_and_site(first: tuple[PublishResult, Path]) -> None:
-    result, work = first
-    releases = work / "releases"
+def test_release_layout_latest_and_site(embedded: EmbeddedBuild) -> None:
+    result, releases = embedded.result, embedded.releases
     assert result.quarter == "Q4 2025/26"
     assert result.release.parent == releases / "2025-26-Q4"
     assert (releases / "latest").is_symlink() and (releases / "latest").resolve() == result.release
@@ -95,10 +88,10 @@ def test_release_layout_latest_and_site(first: tuple[PublishResult, Path]) -> No
     assert not any((releases / ".incomplete").iterdir())
 
 
-def test_manifest_counts_checksums_and_provenance(first: tuple[PublishResult, Path]) -> None:
-    result, work = first
+def test_manifest_counts_checksums_and_provenance(embedded: EmbeddedBuild) -> None:
+    result = embedded.result
     manifest = json.loads((result.release / "manifest.json").read_text())
-    with duckdb.connect(str(work / "warehouse" / "oversight.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(embedded.warehouse), read_only=True) as con:
         for mart in PUBLIC_MARTS:
             count = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]  # type: ignore[index]
             assert manifest["row_counts"][mart] == count, mart
@@ -120,9 +113,9 @@ def test_manifest_counts_checksums_and_provenance(first: tuple[PublishResult, Pa
     assert manifest["quality_gate"]["passed"] is True
 
 
-def test_nhse_league_table_layout_matches_nhs_englands_file(first: tuple[PublishResult, Path]) -> None:
+def test_nhse_league_table_layout_matches_nhs_englands_file(embedded: EmbeddedBuild) -> None:
     """Same bytes of header, BOM and CRLF as NHS England's Q4 file; segments equal, averages within 0.01."""
-    result, _ = first
+    result = embedded.result
     ours = (result.release / "nhse" / NHSE_LEAGUE).read_bytes()
     theirs = (paths.default_data_dir() / "nhse_nof" / NHSE_LEAGUE).read_bytes()
     assert ours.startswith(b"\xef\xbb\xbf") and ours.split(b"\r\n")[0] == theirs.split(b"\r\n")[0]
@@ -144,8 +137,8 @@ def test_nhse_league_table_layout_matches_nhs_englands_file(first: tuple[Publish
     assert same_rank / 61 >= 0.95  # the engine's league_rank acceptance bar
 
 
-def test_nhse_data_file_layout(first: tuple[PublishResult, Path]) -> None:
-    result, _ = first
+def test_nhse_data_file_layout(embedded: EmbeddedBuild) -> None:
+    result = embedded.result
     text = (result.release / "nhse" / EXPORTED_DATA).read_bytes().decode("utf-8-sig")
     rows = list(csv.DictReader(text.splitlines()))
     assert list(rows[0]) == DATA_COLUMNS
@@ -169,9 +162,9 @@ def test_nhse_data_file_layout(first: tuple[PublishResult, Path]) -> None:
     assert float(rdy["Median_value"]) == pytest.approx(round(median, 2), abs=1e-9)
 
 
-def test_round_trip_through_our_own_landing_and_staging(first: tuple[PublishResult, Path], tmp_path: Path) -> None:
+def test_round_trip_through_our_own_landing_and_staging(embedded: EmbeddedBuild, tmp_path: Path) -> None:
     """The exported NHS England-layout files, landed and built afresh, give the same Q4 league table."""
-    result, work = first
+    result = embedded.result
     data = tmp_path / "data"
     shutil.copytree(paths.default_data_dir() / "reference", data / "reference")
     shutil.copytree(result.release / "nhse", data / "nhse_nof")
@@ -185,7 +178,7 @@ def test_round_trip_through_our_own_landing_and_staging(first: tuple[PublishResu
         f"select {columns} from marts.rpt_league_table "
         "where data_source = 'nhse_nof' and quarter = 'Q4 2025/26' order by trust_code"
     )
-    with duckdb.connect(str(work / "warehouse" / "oversight.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(embedded.warehouse), read_only=True) as con:
         original = con.execute(query).fetchall()
     with duckdb.connect(str(tmp_path / "oversight.duckdb"), read_only=True) as con:
         again = con.execute(query).fetchall()
@@ -251,11 +244,7 @@ CORRUPTIONS = {
 
 
 @pytest.mark.parametrize("case", sorted(CORRUPTIONS))
-def test_corrupted_mart_fails_the_gate_and_publishes_nothing(
-    case: str, first: tuple[PublishResult, Path], copy: Path
-) -> None:
-    _, work = first
-    releases = work / "releases"
+def test_corrupted_mart_fails_the_gate_and_publishes_nothing(case: str, releases: Path, copy: Path) -> None:
     before = _releases_state(releases)
     statement, suite, expectation, row = CORRUPTIONS[case]
     with duckdb.connect(str(copy)) as con:
@@ -270,23 +259,21 @@ def test_corrupted_mart_fails_the_gate_and_publishes_nothing(
 
 
 def test_cli_publish_reports_the_failure_and_exits_non_zero(
-    first: tuple[PublishResult, Path], copy: Path, capsys: pytest.CaptureFixture[str]
+    releases: Path, copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _, work = first
     with duckdb.connect(str(copy)) as con:
         con.execute("update marts.fct_metric_scores set score = 5 where trust_code = 'RDY' and metric_id = 'OF0061'")
-    code = main(["publish", "--no-rebuild", "--warehouse", str(copy), "--releases-dir", str(work / "releases")])
+    code = main(["publish", "--no-rebuild", "--warehouse", str(copy), "--releases-dir", str(releases)])
     err = capsys.readouterr().err
     assert code == 1
     assert "expect_column_values_to_be_between(column='score'" in err and "RDY | OF0061" in err
     assert "nothing was published" in err and "latest -> 2025-26-Q4/" in err
 
 
-def test_quarter_on_quarter_tolerance_is_configuration(first: tuple[PublishResult, Path], tmp_path: Path) -> None:
+def test_quarter_on_quarter_tolerance_is_configuration(embedded: EmbeddedBuild, tmp_path: Path) -> None:
     """Segment 2 went from 10 to 16 trusts between Q2 and Q4 (NHS England's published segments): a 5% share
     tolerance (ceil(0.05 x 61) = 4) stops it, the configured 15% (10) lets it through."""
-    _, work = first
-    warehouse = work / "warehouse" / "oversight.duckdb"
+    warehouse = embedded.warehouse  # the gate opens it read-only and writes its work files under tmp_path
     strict = replace(load_config(), max_segment_count_change_share=0.05)
     result = run_gate(warehouse, tmp_path / "strict", strict)
     assert not result.success
@@ -325,11 +312,7 @@ def test_bad_gate_configuration_is_reported(tmp_path: Path) -> None:
 # Bad input: half-written releases, failures while writing, concurrent runs
 
 
-def test_half_written_release_is_never_pointed_to_and_is_cleaned_up(
-    first: tuple[PublishResult, Path], copy: Path
-) -> None:
-    _, work = first
-    releases = work / "releases"
+def test_half_written_release_is_never_pointed_to_and_is_cleaned_up(releases: Path, copy: Path) -> None:
     leftover = releases / ".incomplete" / "2025-26-Q4-20250101T000000Z-99999"
     (leftover / "marts").mkdir(parents=True)
     (leftover / "marts" / "partial.csv").write_text("half")
@@ -340,10 +323,8 @@ def test_half_written_release_is_never_pointed_to_and_is_cleaned_up(
 
 
 def test_failure_while_writing_leaves_the_previous_release(
-    first: tuple[PublishResult, Path], copy: Path, monkeypatch: pytest.MonkeyPatch
+    releases: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, work = first
-    releases = work / "releases"
     before = _releases_state(releases)
 
     def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
@@ -358,9 +339,7 @@ def test_failure_while_writing_leaves_the_previous_release(
     assert not any((releases / ".incomplete").iterdir())
 
 
-def test_second_publish_fails_clearly_or_waits(first: tuple[PublishResult, Path], copy: Path) -> None:
-    _, work = first
-    releases = work / "releases"
+def test_second_publish_fails_clearly_or_waits(releases: Path, copy: Path) -> None:
     fd = os.open(releases / ".lock", os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -398,9 +377,7 @@ def _publish_process(warehouse: Path, releases: Path) -> subprocess.Popen[str]:
     )
 
 
-def test_two_publish_processes_at_once_leave_consistent_releases(first: tuple[PublishResult, Path], copy: Path) -> None:
-    _, work = first
-    releases = work / "releases"
+def test_two_publish_processes_at_once_leave_consistent_releases(releases: Path, copy: Path) -> None:
     processes = [_publish_process(copy, releases) for _ in range(2)]
     outputs = [p.communicate(timeout=600) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], outputs
@@ -418,10 +395,8 @@ def test_two_publish_processes_at_once_leave_consistent_releases(first: tuple[Pu
             assert hashlib.sha256((release / name).read_bytes()).hexdigest() == entry["sha256"]
 
 
-def test_killed_publish_is_never_pointed_to_and_is_cleaned_up(first: tuple[PublishResult, Path], copy: Path) -> None:
+def test_killed_publish_is_never_pointed_to_and_is_cleaned_up(releases: Path, copy: Path) -> None:
     """SIGKILL a publish while it writes its release; the next publish removes what it left."""
-    _, work = first
-    releases = work / "releases"
     before = _releases_state(releases)
     process = _publish_process(copy, releases)
     incomplete = releases / ".incomplete"

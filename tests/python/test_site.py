@@ -20,14 +20,18 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
 import duckdb
 import pytest
 
 from oversight import paths
-from oversight.publish import PublishResult, methodology_settings, publish
+from oversight.publish import methodology_settings
 from oversight.site import league_path, render_site, trust_path
+
+if TYPE_CHECKING:
+    from conftest import EmbeddedBuild
 
 DASH = "\u2013"  # the en dash the site shows for a missing figure and between the ends of a range
 CHROMIUM = Path("/usr/bin/chromium")
@@ -47,23 +51,15 @@ CHROMIUM_FLAGS = (
 
 
 @pytest.fixture(scope="module")
-def release(tmp_path_factory: pytest.TempPathFactory) -> tuple[PublishResult, Path]:
-    """A release published from the embedded real data into temporary folders, and its warehouse."""
-    work = tmp_path_factory.mktemp("site_release")
-    warehouse = work / "oversight.duckdb"
-    result = publish(paths.default_data_dir(), work / "landing", warehouse, work / "releases")
-    return result, warehouse
+def warehouse(embedded: EmbeddedBuild) -> Path:
+    """The warehouse of the release published from the embedded real data (the session's build; read-only)."""
+    return embedded.warehouse
 
 
 @pytest.fixture(scope="module")
-def warehouse(release: tuple[PublishResult, Path]) -> Path:
-    return release[1]
-
-
-@pytest.fixture(scope="module")
-def site(release: tuple[PublishResult, Path]) -> Path:
+def site(embedded: EmbeddedBuild) -> Path:
     """The index page of the release's website."""
-    return release[0].site_index
+    return embedded.result.site_index
 
 
 @pytest.fixture(scope="module")
