@@ -1,4 +1,4 @@
-"""Smoke run of the national-scale benchmark on a tiny synthetic data set (scale 0.01, two months).
+"""Smoke run of the national-scale benchmark on a tiny synthetic data set (scale 0.01, Q4 2025/26).
 
 The benchmark itself is not a timed test: this only checks that every figure is measured and consistent, that
 adding a month lands only the new month's files (the rest are skipped by checksum) and that the incremental
@@ -21,8 +21,8 @@ FAST = ["--exclude", "test_type:unit"]  # the unit tests run in test_pipeline's 
 def test_benchmark_smoke(tmp_path: Path) -> None:
     result = run_benchmark(
         tmp_path / "bench",
-        months=2,
-        end_month=date(2026, 2, 1),
+        months=3,
+        end_month=date(2026, 3, 1),
         scale=0.01,
         dbt_args=FAST,
         dbt_vars={"bootstrap_replicates": 200},
@@ -37,7 +37,7 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     assert figures["full_over_floor"] == round(result.full_rebuild_seconds / result.floor_seconds, 3)
     assert 0 < result.peak_rss_mb < 24 * 1024
     assert result.landed_rows > 0
-    # Adding March: its files are landed, every February and January file is skipped by checksum.
+    # Adding April: its files are landed, every January-March file is skipped by checksum.
     assert result.add_month_files_landed > 0
     assert result.add_month_files_skipped >= result.add_month_files_landed
     assert result.bootstrap_quarters >= 1 and result.bootstrap_trust_quarters > 0
@@ -46,7 +46,7 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
         months = con.execute(
             "SELECT DISTINCT month_start FROM staging.stg_nhse_rtt__full_extract ORDER BY 1"
         ).fetchall()
-        assert [m[0] for m in months] == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)]
+        assert [m[0] for m in months] == [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)]
         synthetic = con.execute(
             "SELECT count(*) FROM staging.stg_nhse_rtt__full_extract WHERE source_file NOT ILIKE '%synthetic%'"
         ).fetchone()

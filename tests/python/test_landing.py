@@ -248,14 +248,16 @@ def test_real_nof_values_types_and_lineage(landed_real: tuple[Path, LandingRepor
     assert types["_source_line"] == "INTEGER"
     assert types["_landed_at"] == "TIMESTAMP"
     assert list(types)[:4] == ["quarter", "region", "trust_type", "trust_type_as_published"]
-    assert list(types)[-6:] == [
+    assert list(types)[-7:] == [
         "_source_file",
         "_source_path",
         "_source_sha256",
         "_source_line",
         "_landed_at",
         "_period_key",
+        "_synthetic",
     ]
+    assert types["_synthetic"] == "BOOLEAN"
     # OF0084/OF1084 descriptions end in U+00A0 in the file; landed trimmed.
     descriptions = query("SELECT DISTINCT metric_description FROM read_parquet(?) WHERE metric_id LIKE 'OF_084'", [nof])
     assert descriptions == [("NHS staff survey engagement theme sub-score",)]
