@@ -35,7 +35,7 @@ from typing import Any
 
 import duckdb
 
-from oversight import settings
+from oversight import paths, settings
 from oversight.collections import COLLECTIONS, match_collections
 from oversight.landing import land
 from oversight.pipeline import build, vars_for_data_dir
@@ -259,8 +259,6 @@ def scan_floor(data_dir: Path, scratch: Path) -> tuple[float, float, int]:
 
 def _bootstrap_timing() -> float:
     """dbt's execution time of the bootstrap model in the last build (``target/run_results.json``)."""
-    from oversight import paths
-
     results = json.loads((paths.repo_root() / "target" / "run_results.json").read_text())
     return sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE)
 
