@@ -52,6 +52,8 @@ from xml.sax.saxutils import escape
 import duckdb
 
 from oversight import paths
+from oversight.collections import COLLECTIONS as REGISTRY
+from oversight.collections_acute import RTT_WEEK_BANDS
 
 __all__ = [
     "ALIASES",
@@ -71,6 +73,15 @@ __all__ = [
 CATALOGUE_DIR = Path(__file__).resolve().parent / "synthetic_catalogue"
 #: ZIP entry timestamp for reproducible containers (a ZIP cannot hold dates before 1980).
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _published_columns(collection: str) -> tuple[str, ...]:
+    """The header a collection's files carry as published: the landing registry owns every layout, so the
+    generator and landing cannot disagree."""
+    (layout,) = next(c for c in REGISTRY if c.name == collection).layouts
+    return tuple(layout.columns)
+
+
 _MONTHS_UPPER = tuple(m.upper() for m in month_name)
 
 
@@ -551,30 +562,7 @@ def _season(month: date, peak_month: int = 1) -> float:
 # ----------------------------------------------------------------------------------------------------
 # A&E attendances and emergency admissions, monthly provider CSV (raw_formats §1.1)
 
-AE_HEADER = (
-    "Period",
-    "Org Code",
-    "Parent Org",
-    "Org name",
-    "A&E attendances Type 1",
-    "A&E attendances Type 2",
-    "A&E attendances Other A&E Department",
-    "A&E attendances Booked Appointments Type 1",
-    "A&E attendances Booked Appointments Type 2",
-    "A&E attendances Booked Appointments Other Department",
-    "Attendances over 4hrs Type 1",
-    "Attendances over 4hrs Type 2",
-    "Attendances over 4hrs Other Department",
-    "Attendances over 4hrs Booked Appointments Type 1",
-    "Attendances over 4hrs Booked Appointments Type 2",
-    "Attendances over 4hrs Booked Appointments Other Department",
-    "Patients who have waited 4-12 hs from DTA to admission",
-    "Patients who have waited 12+ hrs from DTA to admission",
-    "Emergency admissions via A&E - Type 1",
-    "Emergency admissions via A&E - Type 2",
-    "Emergency admissions via A&E - Other A&E department",
-    "Other emergency admissions",
-)
+AE_HEADER = _published_columns("nhse_ae_monthly")
 #: The footer's published spellings (raw_formats §1.1): one is chosen per month.
 _AE_TOTAL_SPELLINGS = (
     ("TOTAL",) * 4,
@@ -754,19 +742,7 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
 # ----------------------------------------------------------------------------------------------------
 # NHS Sickness Absence Rates, monthly organisation CSV (raw_formats §7.1)
 
-SICKNESS_HEADER = (
-    "DATE",
-    "NHSE_REGION_CODE",
-    "NHSE_REGION_NAME",
-    "ICS_CODE",
-    "ICS_NAME",
-    "ORG_CODE",
-    "ORG_NAME",
-    "ORG_TYPE",
-    "FTE_DAYS_LOST",
-    "FTE_DAYS_AVAILABLE",
-    "SICKNESS_ABSENCE_RATE_PERCENT",
-)
+SICKNESS_HEADER = _published_columns("nhs_sickness_absence")
 _SICKNESS_BASE = {  # ORG_TYPE -> (staff FTE at size 1, monthly rate %)
     "Acute": (5200, 4.6),
     "Ambulance": (4300, 6.3),
@@ -836,19 +812,7 @@ def _sickness(ctx: _Context, month: date) -> list[GeneratedFile]:
 # ----------------------------------------------------------------------------------------------------
 # Cancer waiting times, "CWT CRS Provider Extract" XLSX, one month per file (raw_formats §3)
 
-CWT_HEADER = (
-    "PERIOD",
-    "YEAR",
-    "MONTH",
-    "STANDARD",
-    "ORG CODE",
-    "STAGE/ROUTE",
-    "TREATMENT MODALITY",
-    "CANCER TYPE",
-    "TOTAL TREATED",
-    "WITHIN STANDARD",
-    "BREACHES",
-)
+CWT_HEADER = _published_columns("nhse_cwt_provider")
 _FDS_TYPES = (  # suspected cancer type -> share of urgent referrals
     ("Suspected breast cancer", 0.14),
     ("Suspected lower gastrointestinal cancer", 0.19),
@@ -1057,26 +1021,8 @@ def _pairs(ctx: _Context, name: str, providers: str, commissioners: str, count: 
 # ----------------------------------------------------------------------------------------------------
 # DM01 diagnostics full extract: ZIP of one CSV, every field quoted, LF (raw_formats §5.2)
 
-DM01_BANDS = ("00 < 01 Week", *(f"{i:02d} < {i + 1:02d} Weeks" for i in range(1, 13)), "13+ Weeks")
-DM01_HEADER = (
-    "Period",
-    "Provider Parent Org Code",
-    "Provider Parent Name",
-    "Provider Org Code",
-    "Provider Org Name",
-    "Commissioner Parent Org Code",
-    "Commissioner Parent Name",
-    "Commissioner Org Code",
-    "Commissioner Org Name",
-    "Diagnostic Tests Sort Order",
-    "Diagnostic Tests",
-    *DM01_BANDS,
-    "Total WL",
-    "Waiting List Activity",
-    "Planned Activity",
-    "Unscheduled Activity",
-    "Total Activity",
-)
+_DM01_COLUMNS = _published_columns("nhse_dm01_full_extract")
+DM01_BANDS = _DM01_COLUMNS[_DM01_COLUMNS.index("Diagnostic Tests") + 1 : _DM01_COLUMNS.index("Total WL")]
 #: sort order, code, share of the waiting list, (waiting-list, planned, unscheduled) activity per patient waiting,
 #: whether an independent-sector site is likely to offer it.
 _DM01_TESTS = (
@@ -1202,26 +1148,7 @@ def _dm01(ctx: _Context, month: date) -> list[GeneratedFile]:
 # ----------------------------------------------------------------------------------------------------
 # RTT "Full CSV data file": ZIP of one 121-column CSV (raw_formats §2.1)
 
-RTT_BANDS = (*(f"Gt {i:02d} To {i + 1:02d} Weeks SUM 1" for i in range(104)), "Gt 104 Weeks SUM 1")
-RTT_HEADER = (
-    "Period",
-    "Provider Parent Org Code",
-    "Provider Parent Name",
-    "Provider Org Code",
-    "Provider Org Name",
-    "Commissioner Parent Org Code",
-    "Commissioner Parent Name",
-    "Commissioner Org Code",
-    "Commissioner Org Name",
-    "RTT Part Type",
-    "RTT Part Description",
-    "Treatment Function Code",
-    "Treatment Function Name",
-    *RTT_BANDS,
-    "Total",
-    "Patients with unknown clock start date",
-    "Total All",
-)
+RTT_BANDS = RTT_WEEK_BANDS
 #: code, name, share of an acute trust's incomplete pathways, offered by independent-sector sites
 RTT_FUNCTIONS = (
     ("C_100", "General Surgery Service", 0.07, 1),
@@ -1410,23 +1337,6 @@ def _rtt(ctx: _Context, month: date) -> list[GeneratedFile]:
 # ----------------------------------------------------------------------------------------------------
 # Community Services Statistics core data CSV: CRLF, minimal quoting, ISO dates, floats (raw_formats §6.2)
 
-CSDS_HEADER = (
-    "REPORTING_PERIOD_START",
-    "REPORTING_PERIOD_END",
-    "ORG_CODE",
-    "ORG_NAME",
-    "ORG_LEVEL",
-    "DIMENSION",
-    "COUNT_OF",
-    "MEASURE",
-    "MEASURE_DESC",
-    "MEASURE_2",
-    "MEASURE_2_DESC",
-    "MEASURE_VALUE",
-    "MEASURE_VALUE_0_18",
-    "MEASURE_VALUE_19_64",
-    "MEASURE_VALUE_65_PLUS",
-)
 #: Organisation level -> (spread of an organisation's service mix around the national one, output order)
 _CSDS_LEVELS = {
     "Provider": (1.5, 1),
@@ -1550,19 +1460,6 @@ def _csds(ctx: _Context, month: date) -> list[GeneratedFile]:
 # ----------------------------------------------------------------------------------------------------
 # MHSDS Monthly Statistics CSVs: main, out-of-area placements (acute, non-acute), 4-week waits (raw_formats §6.1)
 
-MHSDS_HEADER = (
-    "REPORTING_PERIOD_START",
-    "REPORTING_PERIOD_END",
-    "STATUS",
-    "BREAKDOWN",
-    "PRIMARY_LEVEL",
-    "PRIMARY_LEVEL_DESCRIPTION",
-    "SECONDARY_LEVEL",
-    "SECONDARY_LEVEL_DESCRIPTION",
-    "MEASURE_ID",
-    "MEASURE_NAME",
-    "MEASURE_VALUE",
-)
 #: Measures the warehouse reads (int_metric_values__mhsds): always generated, consistent with each other.
 MHSDS_KEY_MEASURES = (
     "CCR71",
