@@ -76,7 +76,7 @@ banded as (
         case when not is_tie_across_cohorts then published_value_rank end as unrounded_order,
         -- [D acute Q1 2025/26, OF0005 0.01/0.05/0.46] a non-zero 2-dp value shared by trusts of different
         -- cohorts hides their order (unrounded values differ): their scores cannot be recomputed from the files
-        not (is_tie_across_cohorts and published_value_rank is not null and value <> 0) as is_order_known
+        not is_tie_across_cohorts or published_value_rank is null or value = 0 as is_order_known
     from tie_groups
 ),
 
