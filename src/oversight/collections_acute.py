@@ -8,13 +8,16 @@ CSV extract (ZIP of CSV, §2.1; layout from the reference, no real file yet).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from oversight.collections import (
     Collection,
     Field,
     FileContext,
     Layout,
+    PrefixAndField,
     PrefixAndFileNameDate,
     snake,
 )
@@ -22,6 +25,8 @@ from oversight.containers import Sheet, ZipMember
 
 __all__ = [
     "ACUTE_COLLECTIONS",
+    "NHSE_AE_ACUTE_TRUST_FOOTPRINT",
+    "NHSE_AE_ACUTE_TRUST_MAPPING",
     "NHSE_AE_MONTHLY",
     "NHSE_AE_PROVIDER_XLSX",
     "NHSE_AMBSYS",
@@ -30,6 +35,7 @@ __all__ = [
     "NHSE_DM01_FULL_EXTRACT",
     "NHSE_DM01_PROVIDER",
     "NHSE_RTT_FULL_EXTRACT",
+    "MonthInFileName",
     "PrefixAndSingleValue",
     "PrefixAndSql",
 ]
@@ -71,6 +77,21 @@ class PrefixAndSql:
         if value is None:
             ctx.fail(1, (), f"cannot tell the {self.description} the file covers")
         return f"{self.prefix}|{value}"
+
+
+@dataclass(frozen=True)
+class MonthInFileName:
+    """``field`` = the first day of the month a file name starts with, e.g. ``April-2025-AE-by-provider-….xls``
+    -> 2025-04-01 (for a sheet that carries no period of its own)."""
+
+    field: str
+
+    def resolve(self, ctx: FileContext) -> date:
+        match = re.match(r"([A-Za-z]+)-(\d{4})-", ctx.file_name)
+        try:
+            return datetime.strptime(f"1 {match.group(1)} {match.group(2)}", "%d %B %Y").date()  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            ctx.fail(None, (), "the file name must start with '<Month>-<YYYY>-' (e.g. 'April-2025-AE-by-provider')")
 
 
 def _text(name: str, **kwargs: object) -> Field:
@@ -205,6 +226,110 @@ NHSE_AE_PROVIDER_XLSX = Collection(
     # '-' marks a percentage with no attendances, and the England row's code and region.
     null_tokens=("-",),
     period_key=PrefixAndSingleValue("ae-provider-xlsx", "period"),
+)
+
+# ----------------------------------------------------------------------------------------------------
+# A&E by-provider workbook (.xls, BIFF8), sheets "Acute Trust Mapping" and "Acute Trust Footprint Data": each
+# provider's attendances attributed to acute trusts (a proportion per acute trust), and NHS England's own
+# footprint totals per acute trust. Only the .xls workbooks: the June 2025 .xlsx (an earlier release of the
+# same month) would otherwise be a second file for the month. The mapping sheet has no period cell: the month
+# comes from the file name (checked against the footprint sheet's 'Period:' in the staging tests).
+
+_AE_BY_PROVIDER_XLS = r"[a-z]+-\d{4}-ae-.*by-provider.*\.xls"
+_GT4_MAPPING = "A&E attendances > 4 hours from arrival to admission, transfer or discharge"
+_MAPPING_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Code", "code"),
+    ("Region", "region"),
+    ("Name", "name"),
+    ("Acute Code", "acute_code"),
+    ("Acute trust 1", "acute_trust_name"),
+    ("Proportion of Attends Acute 1", "proportion"),
+    *((f"{_ATT} | {c}", f"attendances_{n}") for c, n in _TYPES),
+    (f"{_ATT} | Total attendances", "attendances_total"),
+    *((f"{_GT4_MAPPING} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
+    (f"{_GT4_MAPPING} | Total Attendances > 4 hours", "over_4_hours_total"),
+)
+
+NHSE_AE_ACUTE_TRUST_MAPPING = Collection(
+    name="nhse_ae_acute_trust_mapping",
+    description="A&E by-provider XLS, 'Acute Trust Mapping' sheet: provider -> acute trust with a proportion",
+    file_pattern=_AE_BY_PROVIDER_XLS,
+    container=Sheet(
+        "Acute Trust Mapping",
+        header_cell="Proportion of Attends Acute 1",
+        group_row=True,
+        keep_columns=tuple(c for c, _ in _MAPPING_COLUMNS),  # not the side list of acute trusts right of it
+        filler_rows_blank_in="Code",  # formula rows of zeros under the data
+    ),
+    layouts=(
+        Layout(
+            "acute_trust_mapping",
+            tuple(c for c, _ in _MAPPING_COLUMNS),
+            renames=_MAPPING_COLUMNS,
+            derived=(MonthInFileName("month_start"),),
+        ),
+    ),
+    fields=(
+        _text("code", required=True),
+        _text("region"),
+        _text("name"),
+        _text("acute_code", required=True),
+        _text("acute_trust_name"),
+        _number("proportion", required=True),
+        *(_number(n, required=True) for _, n in _MAPPING_COLUMNS[6:]),
+        Field("month_start", "date"),
+    ),
+    key=("code", "acute_code"),
+    period_key=PrefixAndField("ae-acute-trust-mapping", "month_start"),
+)
+
+_MAPPED = "Of which is additional mapped type 3 activity"
+_PERF = "A&E Performance"
+_FOOTPRINT_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("Code", "code"),
+    ("Region", "region"),
+    ("Name", "name"),
+    *((f"{_ATT} | {c}", f"attendances_{n}") for c, n in _TYPES),
+    (f"{_ATT} | Total attendances", "attendances_total"),
+    *((f"{_LT4} | {c}", f"within_4_hours_{n}") for c, n in _TYPES),
+    (f"{_LT4} | Total Attendances < 4 hours", "within_4_hours_total"),
+    *((f"{_GT4} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
+    (f"{_GT4} | Total Attendances > 4 hours", "over_4_hours_total"),
+    (f"{_MAPPED} | A&E attendances", "mapped_attendances"),
+    (f"{_MAPPED} | A&E attendances > 4 hours", "mapped_over_4_hours"),
+    (f"{_PERF} | Percentage in 4 hours or less (type 1) before mapping", "pct_within_4_hours_type1_before_mapping"),
+    (f"{_PERF} | Percentage in 4 hours or less (all) before mapping", "pct_within_4_hours_all_before_mapping"),
+    (f"{_PERF} | Percentage in 4 hours or less (all) with additional mapped activity", "pct_within_4_hours_all_mapped"),
+    ("Title Period", "period"),
+    ("Title Published", "published"),
+    ("Title Revised", "revised"),
+)
+
+NHSE_AE_ACUTE_TRUST_FOOTPRINT = Collection(
+    name="nhse_ae_acute_trust_footprint",
+    description="A&E by-provider XLS, 'Acute Trust Footprint Data' sheet: NHS England's acute-trust footprint totals",
+    file_pattern=_AE_BY_PROVIDER_XLS,
+    container=Sheet(
+        "Acute Trust Footprint Data",
+        header_cell="Percentage in 4 hours or less (all) with additional mapped activity",
+        group_row=True,
+        title_fields=(("Period:", "Title Period"), ("Published:", "Title Published"), ("Revised:", "Title Revised")),
+    ),
+    layouts=(Layout("acute_trust_footprint", tuple(c for c, _ in _FOOTPRINT_COLUMNS), renames=_FOOTPRINT_COLUMNS),),
+    fields=(
+        _text("code"),
+        _text("region"),
+        _text("name", required=True),
+        *(_number(n, required=True) for _, n in _FOOTPRINT_COLUMNS[3:15]),
+        *(_number(n) for _, n in _FOOTPRINT_COLUMNS[15:20]),
+        _text("period", required=True, pattern=r"[A-Z][a-z]+ +\d{4}", pattern_description="like 'June 2025'"),
+        _text("published"),
+        _text("revised"),
+    ),
+    key=("code",),
+    # '-' marks the England row's code, region and mapped columns.
+    null_tokens=("-",),
+    period_key=PrefixAndSingleValue("ae-acute-trust-footprint", "period"),
 )
 
 # ----------------------------------------------------------------------------------------------------
@@ -596,6 +721,8 @@ NHSE_RTT_FULL_EXTRACT = Collection(
 ACUTE_COLLECTIONS: tuple[Collection, ...] = (
     NHSE_AE_MONTHLY,
     NHSE_AE_PROVIDER_XLSX,
+    NHSE_AE_ACUTE_TRUST_MAPPING,
+    NHSE_AE_ACUTE_TRUST_FOOTPRINT,
     NHSE_CWT_PROVIDER,
     NHSE_AMBSYS,
     NHSE_AMBSYS_TIME_SERIES,

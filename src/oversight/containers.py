@@ -99,6 +99,9 @@ class Sheet:
     dropped; another blank header is named ``Unnamed <n>`` (n = 1-based column in the sheet's used range).
     ``keep_columns`` (if set) keeps only those header names, in the sheet's order, for very wide sheets.
     ``section_labels`` are rows between blocks of data, e.g. ``Raw data``, skipped like blank rows.
+    ``filler_rows_blank_in`` names a kept column: a row blank there whose other kept cells are all blank or 0
+    is template filler past the data (e.g. formula rows under A&E's 'Acute Trust Mapping') and is skipped like
+    a blank row; a row blank there that carries any other value is still written (and fails its checks).
     ``title_fields`` copies a title-block value (the first non-blank cell right of a cell equal to the label,
     above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``.
     Blank rows are written as blank lines, so every data line keeps its sheet row (``line_offset``).
@@ -113,6 +116,7 @@ class Sheet:
     title_fields: tuple[tuple[str, str], ...] = ()
     #: Section-label rows inside the data (a label in the first cell, the rest blank) are skipped.
     section_labels: tuple[str, ...] = ()
+    filler_rows_blank_in: str | None = None
 
     def __post_init__(self) -> None:
         if (self.header_cell is None) == (self.header_row is None):
@@ -160,6 +164,12 @@ class Sheet:
                 first.setdefault(header[i].casefold(), i)
             keep = sorted(i for name, i in first.items() if name in wanted_names)
         extra_values = [self._title_value(grid[:header_index], label) for label, _ in self.title_fields]
+        filler_at = None
+        if self.filler_rows_blank_in is not None:
+            kept_names = [header[i].casefold() for i in keep]
+            if self.filler_rows_blank_in.casefold() not in kept_names:
+                raise ContainerError(f"sheet '{self.sheet}' has no column '{self.filler_rows_blank_in}'", 1)
+            filler_at = kept_names.index(self.filler_rows_blank_in.casefold())
         out = scratch / f"{path.stem}.{re.sub(r'[^A-Za-z0-9]+', '_', self.sheet)}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8", newline="") as handle:
@@ -170,6 +180,9 @@ class Sheet:
                 values = [row[i] for i in keep]
                 filled = [v.strip() for v in row if v.strip()]
                 if len(filled) == 1 and row[0].strip().casefold() in labels:
+                    values = []
+                filler = filler_at is not None and values and not values[filler_at].strip()
+                if filler and all(v.strip() in ("", "0") for v in values):
                     values = []
                 if any(v.strip() for v in values):
                     writer.writerow(values + extra_values)
