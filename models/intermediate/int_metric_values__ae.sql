@@ -1,6 +1,8 @@
--- OF0013 A&E 4-hour % (all types) per NHS trust x NOF quarter from the monthly A&E CSV, on the
--- registry's reporting basis 'latest_month': the quarter's last month [S: methodology 4.10 for OF0005; I for
--- A&E]. Numerator = attendances within 4 hours, denominator = all attendances (booked and unbooked).
+-- OF0013 A&E 4-hour % per acute trust x NOF quarter, as NHS England computes it for the NOF: the acute trust's
+-- footprint (its own attendances plus the type 3 activity NHS England's 'Acute Trust Mapping' attributes to it,
+-- int_ae_acute_footprints__mapped), numerators and denominators summed over the quarter's three months
+-- (registry reporting_basis 'quarter'); only quarters whose three months are all landed and mapped.
+-- Reproduces NHS England's acute Q1 2025/26 values (tests/singular/assert_ae_of0013_matches_nhse_q1.sql).
 with
 
 registry as (
@@ -8,39 +10,63 @@ registry as (
     where metric_id = 'OF0013' and methodology_year = '{{ var("methodology_year") }}'
 ),
 
-monthly as (
-    select * from {{ ref('stg_nhse_ae__monthly_provider') }}
-    -- NHS trusts: 3-character ODS codes starting R or T (sites, walk-in centres and most independent
-    -- providers have longer codes; 3-character A* and N* codes are independent or community providers).
-    where not is_england_total and length(org_code) = 3 and left(org_code, 1) in ('R', 'T')
-),
-
-quarter_ends as (
+footprints as (
     select
         *,
         {{ nof_quarter_label('month_start') }} as quarter
-    from monthly
+    from {{ ref('int_ae_acute_footprints__mapped') }}
+),
+
+complete_quarters as (
+    select quarter
+    from footprints
+    group by quarter
+    having count(distinct month_start) = 3
+),
+
+quarterly as (
+    select
+        footprints.quarter,
+        footprints.acute_trust_code,
+        sum(footprints.within_4_hours) as numerator,
+        sum(footprints.attendances) as denominator,
+        string_agg(strftime(footprints.month_start, '%b-%y'), ', ' order by footprints.month_start) as months_used,
+        string_agg(
+            case
+                when footprints.is_earlier_mapping
+                    then
+                        strftime(footprints.month_start, '%b-%y') || ' mapped with the '
+                        || strftime(footprints.mapping_month, '%b-%y') || ' mapping (no workbook for the month)'
+            end,
+            '; '
+            order by footprints.month_start
+        ) as earlier_mappings,
+        string_agg(distinct footprints.csv_file, ', ' order by footprints.csv_file) as csv_files
+    from footprints
+    inner join complete_quarters on footprints.quarter = complete_quarters.quarter
+    group by footprints.quarter, footprints.acute_trust_code
 ),
 
 final as (
     select
         'returns' as data_source,
-        quarter_ends.quarter,
-        quarter_ends.org_code as trust_code,
+        quarterly.quarter,
+        quarterly.acute_trust_code as trust_code,
         registry.metric_id,
-        100.0 * (quarter_ends.attendances_all - quarter_ends.over_4_hours_all)
-        / nullif(quarter_ends.attendances_all, 0) as value,
+        100.0 * quarterly.numerator / nullif(quarterly.denominator, 0) as value,
         cast(null as varchar) as value_text,
-        quarter_ends.attendances_all - quarter_ends.over_4_hours_all as numerator,
-        quarter_ends.attendances_all as denominator,
-        case when quarter_ends.attendances_all > 0 then 'reported' else 'not_reported' end as value_status,
-        strftime(quarter_ends.month_start, '%b-%y') as reporting_date,
-        'nhse_ae_monthly: ' || quarter_ends.source_file as value_origin
-    from quarter_ends
+        quarterly.numerator,
+        quarterly.denominator,
+        case when quarterly.denominator > 0 then 'reported' else 'not_reported' end as value_status,
+        -- NHS England's acute file writes the quarter as 'Q1 2025' (financial-year start).
+        left(quarterly.quarter, 7) as reporting_date,
+        'nhse_ae_monthly x nhse_ae_acute_trust_mapping, acute-trust footprint, months '
+        || quarterly.months_used
+        || coalesce('; ' || quarterly.earlier_mappings, '')
+        || ' (' || quarterly.csv_files || ')' as value_origin
+    from quarterly
     cross join registry
-    where
-        registry.reporting_basis = 'latest_month'
-        and quarter_ends.month_start = date_trunc('month', {{ quarter_end_date('quarter_ends.quarter') }})
+    where registry.reporting_basis = 'quarter'
 )
 
 select * from final
