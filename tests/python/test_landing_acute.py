@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from oversight.collections import match_collection
-from oversight.containers import Sheet, cell_text
+from oversight.collections import match_collection, match_collections
+from oversight.containers import ContainerError, Sheet, cell_text
 from oversight.errors import LandingError
 from oversight.landing import land
 
@@ -339,3 +339,80 @@ def test_each_loader_rejects_a_file_of_another_collection(
         content = _zip_of(content.removeprefix("zip:"), AE_JUNE, tmp_path)
     message = rejected(stage(tmp_path, (content, name)), tmp_path)
     assert name in message and expected in message
+
+
+# ------------------------------------------------------------------------------------------------------------
+# A&E by-provider workbook (.xls): 'Acute Trust Mapping' and 'Acute Trust Footprint Data' sheets
+
+AE_XLS_JUNE = DATA / "nhse_ae" / "June-2025-AE-by-provider-CkkTE-revised.xls"
+
+
+def test_ae_workbook_feeds_the_mapping_and_footprint_collections() -> None:
+    found = sorted(c.name for c in match_collections(AE_XLS_JUNE.name))
+    assert found == ["nhse_ae_acute_trust_footprint", "nhse_ae_acute_trust_mapping"]
+    for name in (
+        "February-2024-AE-revised-130624-by-provider-kL472-1.xls",
+        "March-2024-AE-revised-by-provider-dmurT.xls",
+        "August-2025-AE-by-provider-0G7Wh-revised-v2-1.xls",
+    ):
+        assert len(match_collections(name)) == 2, name
+    # The .xlsx of the same month feeds only the 'Provider Level Data' collection (one file a month each).
+    assert [c.name for c in match_collections(AE_XLSX.name)] == ["nhse_ae_provider_xlsx"]
+
+
+def test_real_ae_workbook_lands_its_mapping_and_footprint(tmp_path: Path) -> None:
+    report = land(stage(tmp_path, (AE_XLS_JUNE, AE_XLS_JUNE.name)), tmp_path / "landing", SEEDS)
+    assert len(report.landed) == 2
+    landing = tmp_path / "landing"
+    # June 2025: 221 provider -> acute trust rows (the formula rows of zeros under them are not landed), the
+    # month from the file name; Clacton Hospital (NQ108) maps wholly to RDE on sheet row 7.
+    assert count(landing, "nhse_ae_acute_trust_mapping") == 221
+    assert count(landing, "nhse_ae_acute_trust_mapping", "month_start <> DATE '2025-06-01'") == 0
+    nq108 = query(
+        f"SELECT acute_code, proportion, _source_line FROM "
+        f"read_parquet('{landing}/nhse_ae_acute_trust_mapping/*.parquet') WHERE code = 'NQ108'"
+    )
+    assert nq108 == [("RDE", 1.0, 7)]
+    # Kent Community Health (RYY) is split between East Kent (RVV) and Medway (RPA): shares add to 1.
+    shares = query(
+        f"SELECT sum(proportion) FROM read_parquet('{landing}/nhse_ae_acute_trust_mapping/*.parquet') "
+        "WHERE code = 'RYY'"
+    )
+    assert shares[0][0] == pytest.approx(1.0)
+    # Footprint sheet: England ('-' -> NULL code) + 123 acute trusts; RC9 on row 19 with 2,269 mapped attendances.
+    assert count(landing, "nhse_ae_acute_trust_footprint") == 124
+    assert count(landing, "nhse_ae_acute_trust_footprint", "code IS NULL AND name = 'England'") == 1
+    rc9 = query(
+        f"SELECT attendances_total, mapped_attendances, period, revised, _source_line FROM "
+        f"read_parquet('{landing}/nhse_ae_acute_trust_footprint/*.parquet') WHERE code = 'RC9'"
+    )
+    assert rc9 == [(27542.0, 2269.0, "June 2025", "13th November 2025", 19)]
+
+
+def test_duplicated_mapping_row_is_rejected_naming_sheet_rows_and_columns(tmp_path: Path) -> None:
+    # Fryatt Hospital (NQ106, row 10) relabelled as Clacton Hospital (NQ108, row 7): both map to RDE.
+    content = AE_XLS_JUNE.read_bytes()
+    assert content.count(b"NQ106") == 1
+    message = rejected(stage(tmp_path, (content.replace(b"NQ106", b"NQ108"), AE_XLS_JUNE.name)), tmp_path)
+    assert f"{AE_XLS_JUNE.name} [sheet 'Acute Trust Mapping']" in message
+    assert "line 10" in message
+    assert "'Code'" in message and "'Acute Code'" in message
+
+
+def test_mapping_without_a_month_in_its_file_name_is_rejected(tmp_path: Path) -> None:
+    name = "Jun-2025x-AE-by-provider.xls"
+    assert [c.name for c in match_collections(name)] == []  # not even claimed
+    odd = "Junio-2025-AE-by-provider-x.xls"
+    message = rejected(stage(tmp_path, (AE_XLS_JUNE, odd)), tmp_path)
+    assert f"{odd} [sheet 'Acute Trust Mapping']" in message
+    assert "must start with '<Month>-<YYYY>-'" in message
+
+
+def test_filler_rows_are_skipped_but_a_row_with_values_and_no_code_is_not(tmp_path: Path) -> None:
+    converted = Sheet(
+        "Acute Trust Mapping", header_cell="Proportion of Attends Acute 1", filler_rows_blank_in="Code"
+    ).extract(AE_XLS_JUNE, tmp_path)
+    lines = converted.path.read_text(encoding="utf-8").splitlines()
+    assert sum(1 for line in lines[1:] if line.strip()) == 221
+    with pytest.raises(ContainerError, match="has no column 'Nope'"):
+        Sheet("Acute Trust Mapping", header_cell="Code", filler_rows_blank_in="Nope").extract(AE_XLS_JUNE, tmp_path)
