@@ -72,7 +72,9 @@ sheet_mismatches as (
         'mapping sheet sums differ from the footprint sheet' as problem
     from footprint
     left join mapping_sums
-        on footprint.month_start = mapping_sums.month_start and footprint.acute_trust_code = mapping_sums.acute_trust_code
+        on
+            footprint.month_start = mapping_sums.month_start
+            and footprint.acute_trust_code = mapping_sums.acute_trust_code
     where
         mapping_sums.attendances is null
         or abs(mapping_sums.attendances - footprint.attendances_total) > 1e-6

@@ -1,5 +1,6 @@
 -- A&E monthly provider CSV (raw_formats 1.1): one row per month x organisation, plus the footer
--- total row (any spelling: 'TOTAL', 'Total ', ...) as the England row, org_code 'ENGLAND'.
+-- total row (any spelling: 'TOTAL', 'Total ', ...) as the England row, org_code 'ENGLAND'. February 2026's
+-- footer carries the month in Period and 'TOTAL' in Org Code: it is the England row too.
 with
 
 source as (
@@ -47,6 +48,17 @@ renamed as (
     inner join periods on source._source_file = periods._source_file
 ),
 
+flagged as (
+    select
+        * replace (
+            is_england_total or upper(org_code) = 'TOTAL' as is_england_total,
+            case when upper(org_code) = 'TOTAL' then 'ENGLAND' else org_code end as org_code,
+            case when upper(org_code) = 'TOTAL' then null else parent_org end as parent_org,
+            case when upper(org_code) = 'TOTAL' then 'England' else org_name end as org_name
+        )
+    from renamed
+),
+
 final as (
     select
         month_start,
@@ -72,7 +84,7 @@ final as (
         other_emergency_admissions,
         source_file,
         source_line
-    from renamed
+    from flagged
 )
 
 select * from final
