@@ -32,6 +32,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ __all__ = [
     "GateConfig",
     "GateResult",
     "QualityGateError",
+    "ReconciliationException",
     "load_config",
     "mart_keys",
     "run_gate",
@@ -60,12 +62,26 @@ PUBLIC_MARTS = (
     "fct_persistent_underperformers",
     "fct_icb_aggregates",
     "rpt_reconciliation",
+    "rpt_metric_value_reconciliation",
 )
 ROWS_SHOWN = 10
 
 
 class QualityGateError(OversightError):
     """The gate failed: nothing is published."""
+
+
+@dataclass(frozen=True)
+class ReconciliationException:
+    data_source: str
+    check_name: str
+    quarter: str
+    trust_code: str
+    reason: str
+    recorded: str
+
+    def as_var(self) -> dict[str, str]:
+        return dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,9 @@ class GateConfig:
     #: Data sources held to the completeness checks (trust coverage, quarter-on-quarter stability); the others
     #: (the raw-returns route while its metric coverage is partial) get every other expectation.
     completeness_data_sources: tuple[str, ...] = ("nhse_nof",)
+    #: Explained, dated differences from NHS England's figures that the gate accepts: one comparison each
+    #: (data source, check, quarter, trust), left out of rpt_reconciliation's rates and listed with its reason.
+    reconciliation_exceptions: tuple[ReconciliationException, ...] = ()
 
 
 def default_config_path() -> Path:
@@ -83,7 +102,7 @@ def default_config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> GateConfig:
-    """Read ``config/quality_gate.yml`` (tolerances and explained absences)."""
+    """Read ``config/quality_gate.yml`` (tolerances, explained absences, reconciliation exceptions)."""
     path = path or default_config_path()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -97,7 +116,23 @@ def load_config(path: Path | None = None) -> GateConfig:
                 f"{path}: explained_absences entry {i} needs trust_code, quarter ('*' = all) and reason"
             )
         absences.append((str(entry["trust_code"]), str(entry["quarter"]), str(entry["reason"])))
+    exceptions = []
+    fields = ("data_source", "check_name", "quarter", "trust_code", "reason", "recorded")
+    for i, entry in enumerate(raw.get("reconciliation_exceptions") or [], start=1):
+        if not isinstance(entry, dict) or not set(fields) <= set(entry) or not all(str(entry[f]).strip() for f in fields):
+            raise QualityGateError(f"{path}: reconciliation_exceptions entry {i} needs {', '.join(fields)}")
+        try:
+            recorded = date.fromisoformat(str(entry["recorded"]))
+        except ValueError as exc:
+            raise QualityGateError(
+                f"{path}: reconciliation_exceptions entry {i}: recorded {entry['recorded']!r} is not a date "
+                "like 2026-12-04"
+            ) from exc
+        exceptions.append(
+            ReconciliationException(*(str(entry[f]).strip() for f in fields[:-1]), recorded=recorded.isoformat())
+        )
     return GateConfig(
+        reconciliation_exceptions=tuple(exceptions),
         max_row_count_change_share=float(qoq.get("max_row_count_change_share", 0.10)),
         max_segment_count_change_share=float(qoq.get("max_segment_count_change_share", 0.15)),
         explained_absences=tuple(absences),
