@@ -11,9 +11,10 @@ What is checked (issue 4, item 1):
 - ``rpt_league_table``: average score in [1, 4]; unadjusted and adjusted segments in 1-4, final segment in
   1-5; likely ranges contain the point estimates; the financial override implies adjusted segment >= 3;
 - ``fct_metric_scores`` scores and ``fct_domain_scores`` domain scores in [1, 4];
-- ``rpt_reconciliation``: every judged check (over all quarters, or the quarter its seed row names) meets its threshold (the thresholds are the
-  ``reconciliation_checks`` seed, through ``meets_threshold``; a check only has rows where NHS England's
-  figures are present);
+- ``rpt_reconciliation``: every judged check (over all quarters, or the quarter its seed row names) meets its
+  threshold (the thresholds are the ``reconciliation_checks`` seed, through ``meets_threshold``; a check only has
+  rows where NHS England's figures are present; explained, dated exceptions of ``config/quality_gate.yml`` are
+  left out of the rates and listed);
 - ``check_league_order``: league ranks per data source, cohort and quarter start at 1, are competition ranks
   (rank = 1 + trusts strictly ahead) and follow (adjusted segment, 2-dp average score);
 - ``check_trust_coverage``: every trust of the reference list is present per cohort and quarter, or its
@@ -119,7 +120,8 @@ def load_config(path: Path | None = None) -> GateConfig:
     exceptions = []
     fields = ("data_source", "check_name", "quarter", "trust_code", "reason", "recorded")
     for i, entry in enumerate(raw.get("reconciliation_exceptions") or [], start=1):
-        if not isinstance(entry, dict) or not set(fields) <= set(entry) or not all(str(entry[f]).strip() for f in fields):
+        complete = isinstance(entry, dict) and set(fields) <= set(entry)
+        if not complete or not all(str(entry[f]).strip() for f in fields):
             raise QualityGateError(f"{path}: reconciliation_exceptions entry {i} needs {', '.join(fields)}")
         try:
             recorded = date.fromisoformat(str(entry["recorded"]))
@@ -375,7 +377,9 @@ def build_suites(keys: dict[str, list[str]]) -> dict[str, list[Any]]:
     )
     suites["rpt_reconciliation"].append(
         gxe.ExpectColumnValuesToBeInSet(
-            column="meets_threshold", value_set=[True], row_condition=Column("is_judged") == True  # noqa: E712
+            column="meets_threshold",
+            value_set=[True],
+            row_condition=Column("is_judged") == True,  # noqa: E712
         )
     )
     suites["check_league_order"] = [
