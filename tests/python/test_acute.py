@@ -33,7 +33,7 @@ def _published() -> dict[str, dict[str, tuple[float, float | None]]]:
     out: dict[str, dict[str, tuple[float, float | None]]] = {}
     with ACUTE_FILE.open(encoding="utf-8-sig", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["Value"] == "" or row["Units"] == "count" and row["Metric_ID"] in ("OF0048", "OF0088"):
+            if row["Value"] == "" or (row["Units"] == "count" and row["Metric_ID"] in ("OF0048", "OF0088")):
                 continue
             rank = float(row["Rank"]) if row["Rank"] else None
             out.setdefault(row["Trust_code"], {})[row["Metric_ID"]] = (float(row["Value"]), rank)
@@ -72,9 +72,7 @@ def test_the_acute_file_lands_and_the_league_table_reproduces_the_press(
     assert non_specialist[:10] == ["RTF", "RRV", "RYJ", "RWF", "RA7", "RJ1", "RTE", "REF", "RWH", "RH5"]
 
 
-def test_nhse_route_reproduces_every_published_acute_figure(
-    con: duckdb.DuckDBPyConnection, published: dict
-) -> None:
+def test_nhse_route_reproduces_every_published_acute_figure(con: duckdb.DuckDBPyConnection, published: dict) -> None:
     league = {row[0]: row for row in _league(con, "nhse_nof")}
     exact_rank = 0
     for trust, metrics in published.items():
@@ -104,9 +102,7 @@ def test_nhse_route_reproduces_every_published_acute_figure(
 
 def test_the_acute_registry_is_verified_where_it_reproduces(con: duckdb.DuckDBPyConnection, published: dict) -> None:
     registry = dict(
-        con.execute(
-            "select metric_id, verified from reference.metric_registry where cohorts like '%acute%'"
-        ).fetchall()
+        con.execute("select metric_id, verified from reference.metric_registry where cohorts like '%acute%'").fetchall()
     )
     published_ids = {m for metrics in published.values() for m in metrics if m[:3] in ("OF0", "OF1") and m[2] in "01"}
     value_ids = {"OF0" + m[3:] for m in published_ids}
