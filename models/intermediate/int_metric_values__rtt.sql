@@ -2,7 +2,9 @@
 -- 52 weeks, lower is better) per provider x NOF quarter, basis 'latest_month' (the quarter's last month; both
 -- are published 'Jun-25' for Q1 2025/26) [Q TA for OF0023; D for OF0003]. The month's figures come from
 -- int_rtt_incomplete_pathways__monthly (Part_2, C_999, English commissioners); a landed month that is not a
--- quarter's last month (e.g. the embedded November 2024 excerpt) gives no value here.
+-- quarter's last month (e.g. the embedded November 2024 excerpt) gives no value here. Cancer-specialist trusts
+-- get no value (var rtt_excluded_trusts) [Q TA; D: NHS England's acute Q1 file has none for REN, RBV, RPY].
+-- Organisations that are not NHS trusts (independent providers) are dropped downstream by the cohort seed.
 with
 
 registry as (
@@ -19,7 +21,13 @@ months as (
 
 quarter_end_months as (
     select * from months
-    where month_start = date_trunc('month', {{ quarter_end_date('quarter') }})
+    where
+        month_start = date_trunc('month', {{ quarter_end_date('quarter') }})
+        and provider_org_code not in (
+            {%- for code in var('rtt_excluded_trusts') %}
+                '{{ code }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
 ),
 
 values_by_metric as (
