@@ -1,13 +1,14 @@
-{% macro round_as_published(value_expression, metric_id_expression) -%}
+{% macro round_as_published(value_expression, metric_id_expression, decimals_expression=2) -%}
     {#-
-        A metric value rounded to 2 dp the way NHS England's NOF file shows it. Most metrics: half-up to 2 dp.
+        A metric value rounded the way NHS England's NOF file shows it: half-up to the registry's value_decimals
+        (decimals_expression; 2 for most metrics, 1 for OF0013 [D acute Q1 2025/26]).
         Metrics in var published_value_rounding_chain are rounded half-up step by step through the listed
         digits first [D: OF0005 Q1 2025/26, 4 -> 3 -> 2 dp reproduces 41/41 published values, direct 2-dp
         rounding 38/41 (RKL 0.17497 -> 0.18, RW4 0.00450 -> 0.01, RNU 20.04479 -> 20.05)].
     -#}
     {%- set chains = var('published_value_rounding_chain', {}) -%}
     {%- if chains is not mapping or chains | length == 0 -%}
-        {{ round_half_up(value_expression) }}
+        {{ round_half_up(value_expression, decimals_expression) }}
     {%- else -%}
         case {{ metric_id_expression }}
         {%- for metric_id, digits in chains.items() %}
@@ -15,9 +16,9 @@
             {%- for d in digits %}
                 {%- set ns.expr = round_half_up(ns.expr, d) %}
             {%- endfor %}
-            when '{{ metric_id }}' then {{ round_half_up(ns.expr) }}
+            when '{{ metric_id }}' then {{ round_half_up(ns.expr, decimals_expression) }}
         {%- endfor %}
-            else {{ round_half_up(value_expression) }}
+            else {{ round_half_up(value_expression, decimals_expression) }}
         end
     {%- endif -%}
 {%- endmacro %}

@@ -36,8 +36,19 @@
 {%- endmacro %}
 
 {% macro combined_finance_score(planned_score, ytd_score) -%}
-    {#- [D 122/122] methodology.md 4.7: clamp(ytd + (planned deficit ? +1 : -1), 1, 4). -#}
-    least(4, greatest(1, {{ ytd_score }} + case when {{ planned_score }} > 1 then 1 else -1 end))
+    {#-
+        [D 122/122 MH&C Q1-Q2, 256/256 with acute Q1 2025/26] methodology.md 4.7, refined on the acute file:
+        a surplus plan (planned score 1) takes one off the YTD score (floor 1); a deficit plan adds one to it, but
+        never beyond the worse of the two scores: greatest(1, least(ytd + (deficit ? 1 : -1), greatest(ytd,
+        planned))). The acute cells MH&C never showed: (2,2) -> 2, (2,3) -> 3, (3,3) -> 3, (4,3) -> 4.
+    -#}
+    greatest(
+        1,
+        least(
+            {{ ytd_score }} + case when {{ planned_score }} > 1 then 1 else -1 end,
+            greatest({{ ytd_score }}, {{ planned_score }})
+        )
+    )
 {%- endmacro %}
 
 {% macro league_order() -%}

@@ -20,11 +20,7 @@ based as (
         metric_values.cohort,
         metric_values.metric_id,
         metric_values.value,
-        -- [D 244/244] the published file rounds values to 2 dp, but its within-type Rank was taken on the
-        -- unrounded values: it breaks ties between equal rounded values (null for unrounded inputs).
-        case
-            when registry.ranking_population = 'cohort' then metric_values.published_value_rank
-        end as unrounded_order,
+        metric_values.published_value_rank,
         registry.ranking_population,
         registry.population_cohorts,
         registry.standard_value,
@@ -56,6 +52,16 @@ based as (
     inner join registry on metric_values.metric_id = registry.metric_id
 ),
 
+tie_groups as (
+    select
+        *,
+        -- trusts of the population sharing the (as published, 2-dp) value, and the cohorts they come from
+        min(cohort) over (partition by data_source, quarter, metric_id, population_key, directed_value)
+        <> max(cohort) over (partition by data_source, quarter, metric_id, population_key, directed_value)
+            as is_tie_across_cohorts
+    from based
+),
+
 banded as (
     select
         *,
@@ -63,8 +69,15 @@ banded as (
             when coalesce(meets_standard, false) then 'meets_standard'
             when not coalesce(passes_floor, true) then 'fails_floor'
             else 'ranked'
-        end as scoring_band
-    from based
+        end as scoring_band,
+        -- [D 244/244] the published file rounds values to 2 dp, but its within-type Rank was taken on the
+        -- unrounded values: it breaks ties between equal rounded values of one cohort (null for unrounded
+        -- inputs). Between cohorts the files give no order: such a tie is left a tie.
+        case when not is_tie_across_cohorts then published_value_rank end as unrounded_order,
+        -- [D acute Q1 2025/26, OF0005 0.01/0.05/0.46] a non-zero 2-dp value shared by trusts of different
+        -- cohorts hides their order (unrounded values differ): their scores cannot be recomputed from the files
+        not is_tie_across_cohorts or published_value_rank is null or value = 0 as is_order_known
+    from tie_groups
 ),
 
 ranked as (
@@ -119,6 +132,7 @@ scored as (
         end as score,
         ranking_population = 'cohort'
         or list_has_all(cohorts_present, string_split(population_cohorts, '|')) as is_population_complete,
+        is_order_known,
         population_cohorts,
         array_to_string(list_sort(cohorts_present), '|') as population_cohorts_present
     from ranked

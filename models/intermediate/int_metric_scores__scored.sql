@@ -115,7 +115,7 @@ computed as (
         metric_id,
         score
     from ranked
-    where is_population_complete
+    where is_population_complete and is_order_known
 ),
 
 all_metrics as (
@@ -192,8 +192,14 @@ final as (
                 then
                     'ranking population incomplete in this input: needs ' || ranked.population_cohorts
                     || ', has ' || ranked.population_cohorts_present
+            when ranked.is_order_known = false
+                then
+                    'tied at the published value with a trust of another cohort: their order needs unrounded '
+                    || 'values, so NHS England''s score is used'
             when all_metrics.value is null and all_metrics.published_score is not null
-                then 'no value in the input; NHS England''s published score used'
+                then
+                    'no value in the registry''s units in the input (NHS England publishes some trusts in other '
+                    || 'units, e.g. a count): NHS England''s published score used'
             when all_metrics.value_status in ('suppressed', 'not_reported')
                 then 'value ' || replace(all_metrics.value_status, '_', ' ') || ': excluded from the average'
         end as score_note,

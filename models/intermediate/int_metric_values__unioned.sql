@@ -29,12 +29,10 @@ nhse_nof_values as (
         published.published_rank as published_value_rank
     from published
     inner join registry on published.metric_id = registry.metric_id
-    where published.metric_family = '00'
-    -- IDs published with several units (count and rate rows) keep the registry's unit.
-    qualify row_number() over (
-        partition by published.quarter, published.trust_code, published.metric_id
-        order by (published.units = registry.value_units) desc, published.units
-    ) = 1
+    -- [D] IDs published with several units keep the registry's unit only: a trust NHS England publishes in
+    -- other units (OF0048/OF0088 as a count for specialist trusts with no rate) is scored by a rule of its own,
+    -- so the engine takes NHS England's score for it and leaves it out of the rate's ranking population.
+    where published.metric_family = '00' and published.units = registry.value_units
 ),
 
 nhse_nof_scores as (

@@ -23,17 +23,28 @@ metric_values as (
     select * from {{ ref('int_metric_values__unioned') }}
 ),
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 comparisons as (
     select
-        data_source,
-        quarter,
+        metric_values.data_source,
+        metric_values.quarter,
         'metric_values' as check_name,
-        abs({{ round_as_published('value', 'metric_id') }} - published_value) as difference
+        abs(
+            {{ round_as_published('metric_values.value', 'metric_values.metric_id', 'registry.value_decimals') }}
+            - metric_values.published_value
+        ) as difference
     from metric_values
+    inner join registry on metric_values.metric_id = registry.metric_id
     where
-        data_source <> 'nhse_nof' and value is not null and published_value is not null
+        metric_values.data_source <> 'nhse_nof'
+        and metric_values.value is not null
+        and metric_values.published_value is not null
         -- values filled into the input templates from NHS England's own files would reconcile with themselves
-        and value_origin not like 'input template%'
+        and metric_values.value_origin not like 'input template%'
     union all
     select
         data_source,

@@ -19,10 +19,17 @@ renamed as (
         domain,
         sub_domain,
         metric_id,
-        substr(metric_id, 3, 2) as metric_family,
+        -- OF00xx/OF01xx values, OF10xx/OF11xx scores (OF0106/OF1106), OF40xx/OF41xx domains, OF50xx summary
+        case substr(metric_id, 3, 1)
+            when '0' then '00'
+            when '1' then '10'
+            else substr(metric_id, 3, 2)
+        end as metric_family,
         metric_description,
         reporting_date,
-        units,
+        -- the Q1 2025/26 acute release writes 'percent' where later releases write '%'
+        case units when 'percent' then '%' else units end as units,
+        units as units_as_published,
         value,
         median_value,
         lower_quartile,
