@@ -40,10 +40,11 @@ scores as (
         on
             survey.org_code = predecessors.predecessor_code
             and survey.survey_year <= year(predecessors.successor_opened)
-    where not exists (
-        select 1 from survey as own
-        where own.org_code = predecessors.successor_code and own.survey_year = survey.survey_year
-    )
+    where
+        not exists (
+            select 1 from survey as own
+            where own.org_code = predecessors.successor_code and own.survey_year = survey.survey_year
+        )
     union all
     select
         survey.survey_year,

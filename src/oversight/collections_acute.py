@@ -1,7 +1,8 @@
 """Acute-sector statistical returns (raw_formats.md §1-§5), declared as data for :mod:`oversight.landing`.
 
 A&E monthly provider CSV (§1.1) and the by-provider XLSX's ``Provider Level Data`` sheet (§1.2); the
-Cancer Waiting Times provider extract (XLSX, §3) and the monthly provider workbook (two of its sheets); AmbSYS as CSV (§4.1) and the time-series XLSX ``Raw`` sheet
+Cancer Waiting Times provider extract (XLSX, §3) and the monthly provider workbook (two of its sheets);
+AmbSYS as CSV (§4.1) and the time-series XLSX ``Raw`` sheet
 (§4.2); DM01 diagnostics: the provider web file (XLS, §5.1) and the full extract (ZIP of CSV, §5.2); RTT full
 CSV extract (ZIP of CSV, §2.1; layout from the reference, no real file yet).
 """
@@ -302,7 +303,11 @@ def _cwt_workbook(name: str, sheet: str, days: int, *, cancer_type: bool, sectio
             # blank on the rows of all English providers (the national totals)
             _text("org_code"),
             _text("accountable_provider", required=True),
-            _text("referral_route", required=True, allowed=_CWT_WORKBOOK_ROUTES[:1] if days == 28 else _CWT_WORKBOOK_ROUTES),
+            _text(
+                "referral_route",
+                required=True,
+                allowed=_CWT_WORKBOOK_ROUTES[:1] if days == 28 else _CWT_WORKBOOK_ROUTES,
+            ),
             *((_text("cancer_type", required=True, allowed=("ALL CANCERS",)),) if cancer_type else ()),
             _number("total_treated", required=True),
             _number("within_standard", required=True),

@@ -170,7 +170,9 @@ class Sheet:
         extra_values = [self._title_value(grid[:header_index], label) for label, _ in self.title_fields]
         for row_number, name in self.title_rows:
             if row_number > header_index:
-                raise ContainerError(f"sheet '{self.sheet}': title row {row_number} ({name}) is not above the header", 1)
+                raise ContainerError(
+                    f"sheet '{self.sheet}': title row {row_number} ({name}) is not above the header", 1
+                )
             extra_values.append(next((v.strip() for v in grid[row_number - 1] if v.strip()), ""))
         extra_names = [name for _, name in self.title_fields] + [name for _, name in self.title_rows]
         out = scratch / f"{path.stem}.{re.sub(r'[^A-Za-z0-9]+', '_', self.sheet)}.csv"
