@@ -25,6 +25,42 @@ ranked as (
     select * from {{ ref('int_metric_scores__ranked') }}
 ),
 
+trust_cohorts as (
+    select * from {{ ref('trust_cohorts') }}
+),
+
+-- [D methodology 4.5] cross-cohort populations missing a whole cohort in this input (e.g. sickness absence over
+-- all 205 trusts with no ambulance file): which cohort, and how many trusts of it seeds/trust_cohorts.csv lists
+population_gaps as (
+    select
+        needed.data_source,
+        needed.quarter,
+        needed.metric_id,
+        string_agg(
+            needed.cohort || ' (' || (
+                select count(*) from trust_cohorts
+                where
+                    trust_cohorts.cohort = needed.cohort
+                    and trust_cohorts.valid_from <= needed.quarter_start_date
+                    and (trust_cohorts.valid_to is null or trust_cohorts.valid_to >= needed.quarter_start_date)
+            ) || ' trusts)',
+            ', ' order by needed.cohort
+        ) as missing_cohorts
+    from (
+        select distinct
+            ranked.data_source,
+            ranked.quarter,
+            {{ quarter_start_date('ranked.quarter') }} as quarter_start_date,
+            ranked.metric_id,
+            unnest(string_split(ranked.population_cohorts, '|')) as cohort,
+            ranked.population_cohorts_present
+        from ranked
+        where not ranked.is_population_complete
+    ) as needed
+    where not list_contains(string_split(needed.population_cohorts_present, '|'), needed.cohort)
+    group by needed.data_source, needed.quarter, needed.metric_id
+),
+
 banded as (
     select
         metric_values.data_source,
@@ -130,7 +166,8 @@ all_metrics as (
         value_status,
         reporting_date,
         published_score,
-        published_value_rank
+        published_value_rank,
+        value_origin
     from metric_values
     union all
     select
@@ -143,7 +180,9 @@ all_metrics as (
         'derived' as value_status,
         any_value(metric_values.reporting_date) as reporting_date,
         null as published_score,
-        null as published_value_rank
+        null as published_value_rank,
+        -- the origin of its components (an input template's, or NHS England's data file)
+        string_agg(distinct metric_values.value_origin, '; ') as value_origin
     from combined_finance
     inner join metric_values
         on
@@ -191,7 +230,11 @@ final as (
             when ranked.is_population_complete = false
                 then
                     'ranking population incomplete in this input: needs ' || ranked.population_cohorts
-                    || ', has ' || ranked.population_cohorts_present
+                    || ', has ' || ranked.population_cohorts_present || '; missing ' || population_gaps.missing_cohorts
+                    || '. Ranked over the ' || ranked.population_size || ' trusts present the score would be '
+                    || printf('%.2f', {{ round_half_up('ranked.score') }})
+                    || coalesce(' (NHS England''s ' || printf('%.2f', all_metrics.published_score) || ')', '')
+                    || ': NHS England''s score is used'
             when ranked.is_order_known = false
                 then
                     'tied at the published value with a trust of another cohort: their order needs unrounded '
@@ -206,7 +249,15 @@ final as (
         cast(registry.weight as double) as weight,
         registry.include_in_average,
         all_metrics.published_score,
-        all_metrics.published_value_rank
+        all_metrics.published_value_rank,
+        -- the score over the trusts present when the ranking population lacks a cohort (shown, never used)
+        case when not ranked.is_population_complete then ranked.score end as score_over_present_population,
+        all_metrics.value_origin,
+        case
+            when all_metrics.data_source <> 'returns' then 'nhse_nof_file'
+            when all_metrics.value_origin like 'input template%' then 'input_template'
+            else 'raw_return'
+        end as value_source
     from all_metrics
     inner join registry on all_metrics.metric_id = registry.metric_id
     left join computed
@@ -221,6 +272,11 @@ final as (
             and all_metrics.quarter = ranked.quarter
             and all_metrics.trust_code = ranked.trust_code
             and all_metrics.metric_id = ranked.metric_id
+    left join population_gaps
+        on
+            all_metrics.data_source = population_gaps.data_source
+            and all_metrics.quarter = population_gaps.quarter
+            and all_metrics.metric_id = population_gaps.metric_id
 )
 
 select * from final

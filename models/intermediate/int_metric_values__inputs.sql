@@ -1,7 +1,9 @@
 -- Metric values the public returns do not carry, from the user-filled input templates under data/inputs/
 -- (data_source 'returns'; engine contract of int_metric_values__<source>): finance OF0079 / OF0081, CQC safe
--- rating OF0067 (value_text) and HCAI OF0020 (count), OF0048 and OF0088 (rates). A blank cell gives no row:
--- the metric is then excluded for that trust and quarter, the NOF missing-data rule.
+-- rating OF0067 (value_text), HCAI OF0020 (count), OF0048 and OF0088 (rates), and any other registry metric from
+-- the metric-values template (a value in the registry's units, or only a score: int_metric_values__unioned takes
+-- the supplied score from the template). A blank cell gives no row: the metric is then excluded for that trust
+-- and quarter, the NOF missing-data rule.
 with
 
 finance as (
@@ -14,6 +16,15 @@ cqc_safe as (
 
 hcai as (
     select * from {{ ref('stg_nof_inputs__hcai') }}
+),
+
+metric_inputs as (
+    select * from {{ ref('stg_nof_inputs__metric_values') }}
+),
+
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
 ),
 
 finance_values as (
@@ -73,12 +84,31 @@ hcai_values as (
     where (case when metric_id = 'OF0020' then case_count else case_rate end) is not null
 ),
 
+other_values as (
+    select
+        metric_inputs.quarter,
+        metric_inputs.trust_code,
+        metric_inputs.metric_id,
+        -- a value in other units than the registry's (a count for a rate metric) is not ranked
+        case when metric_inputs.units = registry.value_units then metric_inputs.value end as value,
+        cast(null as varchar) as value_text,
+        cast(null as double) as numerator,
+        metric_inputs.reporting_date,
+        metric_inputs.source_file,
+        metric_inputs.input_source
+    from metric_inputs
+    inner join registry on metric_inputs.metric_id = registry.metric_id
+    where metric_inputs.value is not null or metric_inputs.supplied_score is not null
+),
+
 unioned as (
     select * from finance_values
     union all
     select * from cqc_values
     union all
     select * from hcai_values
+    union all
+    select * from other_values
 ),
 
 final as (
@@ -91,7 +121,7 @@ final as (
         value_text,
         cast(numerator as double) as numerator,
         cast(null as double) as denominator,
-        'reported' as value_status,
+        case when value is null and value_text is null then 'not_reported' else 'reported' end as value_status,
         reporting_date,
         'input template ' || source_file || ': ' || input_source as value_origin
     from unioned

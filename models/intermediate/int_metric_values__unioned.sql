@@ -27,6 +27,11 @@ exclusions as (
     select * from {{ ref('metric_trust_exclusions') }}
 ),
 
+supplied_scores as (
+    select * from {{ ref('stg_nof_inputs__metric_values') }}
+    where supplied_score is not null
+),
+
 nhse_nof_values as (
     select
         published.quarter,
@@ -93,7 +98,9 @@ returns as (
         returns_values.value_text,
         returns_values.value_status,
         returns_values.reporting_date,
-        nhse_nof_scores.published_score,
+        -- NHS England's score beside the value; for a metric the engine cannot score, the input template's
+        -- supplied score where NHS England's files are not landed
+        coalesce(nhse_nof_scores.published_score, supplied_scores.supplied_score) as published_score,
         -- returns values are unrounded: no published tie-break order is needed
         cast(null as double) as published_value_rank,
         nhse_nof_values.value as published_value,
@@ -111,6 +118,17 @@ returns as (
             returns_values.quarter = nhse_nof_scores.quarter
             and returns_values.trust_code = nhse_nof_scores.trust_code
             and returns_values.metric_id = nhse_nof_scores.metric_id
+    left join supplied_scores
+        on
+            returns_values.quarter = supplied_scores.quarter
+            and returns_values.trust_code = supplied_scores.trust_code
+            and returns_values.metric_id = supplied_scores.metric_id
+            and returns_values.value_origin like 'input template%'
+    -- a value computed from a raw return wins over one supplied in an input template for the same metric
+    qualify row_number() over (
+        partition by returns_values.quarter, returns_values.trust_code, returns_values.metric_id
+        order by returns_values.value_origin like 'input template%', returns_values.value_origin
+    ) = 1
 ),
 
 all_sources as (

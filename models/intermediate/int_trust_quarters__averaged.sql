@@ -39,7 +39,9 @@ averaged as (
         round(sum(score * weight) / sum(weight), 12) as average_score,
         count(*) as metrics_scored,
         count(*) filter (where score_method = 'computed') as metrics_computed,
-        count(*) filter (where score_method = 'published') as metrics_published_score
+        count(*) filter (where score_method = 'published') as metrics_published_score,
+        count(*) filter (where value_source = 'raw_return') as metrics_from_raw_returns,
+        count(*) filter (where value_source = 'input_template') as metrics_from_inputs
     from scores
     where include_in_average and score is not null
     group by data_source, quarter, trust_code
@@ -56,6 +58,8 @@ final as (
         coalesce(averaged.metrics_scored, 0) as metrics_scored,
         coalesce(averaged.metrics_computed, 0) as metrics_computed,
         coalesce(averaged.metrics_published_score, 0) as metrics_published_score,
+        coalesce(averaged.metrics_from_raw_returns, 0) as metrics_from_raw_returns,
+        coalesce(averaged.metrics_from_inputs, 0) as metrics_from_inputs,
         cohort_metrics.metrics_in_registry
     from trust_quarters
     left join averaged

@@ -28,7 +28,10 @@ final as (
         weight,
         include_in_average,
         published_score,
-        cast(published_value_rank as integer) as published_value_rank
+        cast(published_value_rank as integer) as published_value_rank,
+        score_over_present_population,
+        value_origin,
+        value_source
     from scores
 )
 

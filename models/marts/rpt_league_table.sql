@@ -51,6 +51,8 @@ final as (
         cast(league.cohort_size as integer) as cohort_size,
         cast(league.metrics_scored as integer) as metrics_scored,
         cast(league.metrics_computed as integer) as metrics_computed,
+        cast(league.metrics_from_raw_returns as integer) as metrics_from_raw_returns,
+        cast(league.metrics_from_inputs as integer) as metrics_from_inputs,
         cast(league.metrics_in_registry as integer) as metrics_in_registry,
         published.published_average_score,
         published.published_average_score_low,

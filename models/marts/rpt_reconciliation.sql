@@ -1,6 +1,7 @@
 -- The engine against NHS England's published figures, per data source x quarter x check. A row is a match
 -- when the difference is within the check's tolerance; the reconciliation_checks seed holds each check's
--- tolerance and the minimum match rate the publication gate requires over all quarters.
+-- tolerance, the minimum match rate the publication gate requires, and the rows it is judged on (over all
+-- quarters, or one quarter where a route is complete by design: is_judged).
 with
 
 checks as (
@@ -19,32 +20,26 @@ domain_scores as (
     select * from {{ ref('fct_domain_scores') }}
 ),
 
-metric_values as (
-    select * from {{ ref('int_metric_values__unioned') }}
-),
-
-registry as (
-    select * from {{ ref('metric_registry') }}
-    where methodology_year = '{{ var("methodology_year") }}'
+value_reconciliation as (
+    select * from {{ ref('rpt_metric_value_reconciliation') }}
 ),
 
 comparisons as (
     select
-        metric_values.data_source,
-        metric_values.quarter,
+        data_source,
+        quarter,
         'metric_values' as check_name,
-        abs(
-            {{ round_as_published('metric_values.value', 'metric_values.metric_id', 'registry.value_decimals') }}
-            - metric_values.published_value
-        ) as difference
-    from metric_values
-    inner join registry on metric_values.metric_id = registry.metric_id
-    where
-        metric_values.data_source <> 'nhse_nof'
-        and metric_values.value is not null
-        and metric_values.published_value is not null
-        -- values filled into the input templates from NHS England's own files would reconcile with themselves
-        and metric_values.value_origin not like 'input template%'
+        case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
+    from value_reconciliation
+    where is_match is not null
+    union all
+    select
+        data_source,
+        quarter,
+        'metric_values_' || metric_id as check_name,
+        case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
+    from value_reconciliation
+    where is_match is not null
     union all
     select
         data_source,
@@ -52,7 +47,45 @@ comparisons as (
         'computed_metric_scores' as check_name,
         abs(score_rounded - published_score) as difference
     from metric_scores
-    where score_method = 'computed' and published_score is not null
+    -- a score computed from a value copied into an input template is not counted as computed
+    where score_method = 'computed' and published_score is not null and value_source <> 'input_template'
+    union all
+    select
+        data_source,
+        quarter,
+        'scores_over_present_population' as check_name,
+        abs({{ round_half_up('score_over_present_population') }} - published_score) as difference
+    from metric_scores
+    where score_over_present_population is not null and published_score is not null
+    union all
+    select
+        route_metrics.data_source,
+        route_metrics.quarter,
+        'scored_metrics_as_published' as check_name,
+        -- 0 when the route scores exactly the metrics NHS England scored for the trust, else how many differ
+        -- (the symmetric difference: 2 |A u B| - |A| - |B| for lists of distinct ids)
+        2 * len(list_distinct(list_concat(route_metrics.metric_ids, published_metrics.metric_ids)))
+        - len(route_metrics.metric_ids) - len(published_metrics.metric_ids) as difference
+    from (
+        select
+            data_source,
+            quarter,
+            trust_code,
+            list(metric_id) as metric_ids
+        from metric_scores
+        where data_source <> 'nhse_nof' and include_in_average and score is not null
+        group by data_source, quarter, trust_code
+    ) as route_metrics
+    inner join (
+        select
+            quarter,
+            trust_code,
+            list(metric_id) as metric_ids
+        from metric_scores
+        where data_source = 'nhse_nof' and include_in_average and published_score is not null
+        group by quarter, trust_code
+    ) as published_metrics
+        on route_metrics.quarter = published_metrics.quarter and route_metrics.trust_code = published_metrics.trust_code
     union all
     select
         data_source,
@@ -156,7 +189,8 @@ summarised as (
         count(*) filter (where comparisons.difference <= checks.tolerance + 1e-9) as matched,
         max(comparisons.difference) as largest_difference,
         cast(any_value(checks.tolerance) as double) as tolerance,
-        cast(any_value(checks.min_match_rate) as double) as min_match_rate
+        cast(any_value(checks.min_match_rate) as double) as min_match_rate,
+        any_value(checks.judged_on) as judged_on
     from comparisons
     inner join checks
         on
@@ -179,7 +213,10 @@ final as (
         largest_difference,
         tolerance,
         min_match_rate,
-        matched / compared >= min_match_rate - 1e-12 as meets_threshold
+        matched / compared >= min_match_rate - 1e-12 as meets_threshold,
+        judged_on,
+        -- the rows the publication gate reads: each check on the quarter (or all quarters) its seed row names
+        quarter = judged_on as is_judged
     from summarised
 )
 

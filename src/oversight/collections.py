@@ -341,6 +341,21 @@ class RegistryIds:
     def describe(self) -> str:
         return " or ".join(f"{name} ({'/'.join(cols)})" for name, cols in self.sources)
 
+    def suggestion(self, value: str) -> str:
+        """The registry row an unknown NOF id needs, e.g. ``OF0999`` -> a metric_registry.csv row (OF0999/OF1999)."""
+        match = re.fullmatch(r"OF([0-9])([0-9]{3})", value)
+        if match is None:
+            return ""
+        family, suffix = match.groups()
+        if family in "01":
+            value_id, score_id = f"OF0{suffix}", f"OF1{suffix}"
+            return (
+                f"; to score it, add a row to seeds/metric_registry.csv with metric_id {value_id}, score_id {score_id}, "
+                "its domain, cohorts, units, direction, scoring_type, standard/floor, weight, ranking_population and "
+                "methodology_year (README: Adding a metric)"
+            )
+        return f"; add a row for {value} to seeds/nof_summary_metrics.csv (domain and summary ids)"
+
     def load(self, registry_dir: Path) -> frozenset[str]:
         ids: set[str] = set()
         for name, columns in self.sources:

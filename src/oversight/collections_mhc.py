@@ -8,9 +8,9 @@ Collections (appended to :data:`oversight.collections.COLLECTIONS` in one line):
   staging (which turns it into NULL plus a ``suppressed`` flag). One file mixes monthly, rolling-quarter and
   rolling-12-month rows, so the key carries both period dates.
 * ``csds_core``: Community Services Statistics core data (``csds-<mon><yy>-exp-core-data.csv``, §6.2).
-* ``nof_input_finance``, ``nof_input_recovery_support``, ``nof_input_cqc_safe``, ``nof_input_hcai``: templates a
-  user fills in under ``data/inputs/`` for what the public returns do not carry (layouts documented in
-  ``data/inputs/README.md``).
+* ``nof_input_finance``, ``nof_input_recovery_support``, ``nof_input_cqc_safe``, ``nof_input_hcai``,
+  ``nof_input_metric_values``: templates a user fills in under ``data/inputs/`` for what the public returns do not
+  carry (layouts documented in ``data/inputs/README.md``).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from oversight.collections import (
     Field,
     FileContext,
     Layout,
+    RegistryIds,
     quarter_sort_key,
 )
 
@@ -36,6 +37,7 @@ __all__ = [
     "NOF_INPUT_CQC_SAFE",
     "NOF_INPUT_FINANCE",
     "NOF_INPUT_HCAI",
+    "NOF_INPUT_METRIC_VALUES",
     "NOF_INPUT_RECOVERY_SUPPORT",
     "FileKindAndLatestDate",
     "PrefixAndLatestQuarter",
@@ -300,6 +302,34 @@ NOF_INPUT_HCAI = Collection(
     period_key=PrefixAndLatestQuarter("hcai"),
 )
 
+NOF_INPUT_METRIC_VALUES = Collection(
+    name="nof_input_metric_values",
+    description=(
+        "Input template: any registry metric's value (or, for a metric scored from data the engine does not "
+        "receive, its score) per quarter and trust, e.g. discharge delays OF0025, SHMI OF1046"
+    ),
+    file_pattern=r"nof-input-metric-values.*\.csv",
+    layouts=(
+        Layout(
+            "metric_values_v1",
+            ("Quarter", "Trust_code", "Metric_ID", "Value", "Units", "Score", "Reporting_date", "Source"),
+        ),
+    ),
+    fields=(
+        _QUARTER,
+        _TRUST,
+        Field("metric_id", required=True, pattern=r"OF0[0-9]{3}", pattern_description="a NOF value id like OF0025"),
+        Field("value", "number"),
+        Field("units"),
+        Field("score", "number"),
+        Field("reporting_date"),
+        _SOURCE,
+    ),
+    key=("quarter", "trust_code", "metric_id"),
+    reference_checks=(RegistryIds("metric_id", (("metric_registry.csv", ("metric_id",)),)),),
+    period_key=PrefixAndLatestQuarter("metric-values"),
+)
+
 #: This module's collections, in matching order.
 MHC_COLLECTIONS: tuple[Collection, ...] = (
     MHSDS_MONTHLY,
@@ -308,4 +338,5 @@ MHC_COLLECTIONS: tuple[Collection, ...] = (
     NOF_INPUT_RECOVERY_SUPPORT,
     NOF_INPUT_CQC_SAFE,
     NOF_INPUT_HCAI,
+    NOF_INPUT_METRIC_VALUES,
 )

@@ -5,7 +5,8 @@ HCAI counts; a user fills those templates in. The embedded default is built here
 from two published sources only:
 
 * NHS England's NOF data files (``data/nhse_nof/``): OF0079, OF0081, OF5004 (financial override) and OF5007
-  (RSP membership), every quarter the files carry;
+  (RSP membership), every quarter the files carry, and the value and score of every metric that no public return
+  in the embedded data carries (``NO_PUBLIC_RETURN_HERE``), into the metric-values template;
 * the team's Q3 2025/26 derived inputs file (``data/nof_inputs_q3_derived/``): a third-party derived copy of
   NHS England's Q3 published values (finance, HCAI) plus CQC location-level safe ratings.
 
@@ -39,11 +40,48 @@ def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+#: Registry metrics no public return in the embedded data carries for the quarters NHS England's files cover:
+#: the embedded metric-values template takes them from NHS England's NOF data files (labelled as such).
+#: RTT OF0003/OF0023 (June 2025 not here: only a November 2024 excerpt), 12 hours in the department OF0014 (ECDS
+#: supplementary analysis), MHSDS/CSDS metrics OF0016/OF0041/OF0057/OF0063 (only April 2026 RDY excerpts),
+#: HCAI OF0020/OF0048/OF0088, discharge delays OF0025, conveyance OF0028, productivity OF0085, relative cost
+#: OF0086, planned vs actual RTT OF0106 (needs the plans), score-only OF1035/OF1046/OF1067/OF1069.
+NO_PUBLIC_RETURN_HERE = (
+    "OF0003",
+    "OF0014",
+    "OF0016",
+    "OF0020",
+    "OF0023",
+    "OF0025",
+    "OF0028",
+    "OF0035",
+    "OF0041",
+    "OF0046",
+    "OF0048",
+    "OF0057",
+    "OF0063",
+    "OF0067",
+    "OF0069",
+    "OF0085",
+    "OF0086",
+    "OF0088",
+    "OF0106",
+)
+
+
 def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
-    nof = (
-        f"(select *, parse_filename(filename) as file from read_csv({_lit(nof_glob)}, all_varchar = true, "
-        "filename = true))"
-    )
+    # NHS England's Q1 2025/26 release has no Quarter column: its quarter is the summary rows' Reporting_date.
+    nof = f"""(
+        select * replace (coalesce(Quarter, file_quarter) as Quarter)
+        from (
+            select *, parse_filename(filename) as file,
+                max(case when Domain = 'Summary' and regexp_full_match(Reporting_date, 'Q[1-4] [0-9]{{4}}/[0-9]{{2}}')
+                    then Reporting_date end) over (partition by filename) as file_quarter
+            from read_csv({_lit(nof_glob)}, all_varchar = true, filename = true, union_by_name = true)
+        )
+    )"""
+    value_ids = ", ".join(_lit(metric_id) for metric_id in NO_PUBLIC_RETURN_HERE)
+    score_ids = ", ".join(_lit("OF1" + metric_id[3:]) for metric_id in NO_PUBLIC_RETURN_HERE)
     q3 = f"(select * from read_csv({_lit(q3_file)}, all_varchar = true))"
     q3_origin = _lit(Q3_DERIVED_ORIGIN)
     nof_source = (
@@ -53,9 +91,9 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
     finance = f"""
         with nof_rows as (
             select Quarter, Trust_code,
-                max(Value) filter (where Metric_ID = 'OF0079' and Units = '%') as plan_pct,
+                max(Value) filter (where Metric_ID = 'OF0079' and Units in ('%', 'percent')) as plan_pct,
                 max(Reporting_date) filter (where Metric_ID = 'OF0079') as plan_date,
-                max(Value) filter (where Metric_ID = 'OF0081' and Units = '%') as ytd_pct,
+                max(Value) filter (where Metric_ID = 'OF0081' and Units in ('%', 'percent')) as ytd_pct,
                 max(Reporting_date) filter (where Metric_ID = 'OF0081') as ytd_date,
                 max(case Value when '1.0' then 'Yes' when '0.0' then 'No' end)
                     filter (where Metric_ID = 'OF5004') as override,
@@ -104,7 +142,34 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
         )
         order by 2, 3
     """
+    metric_values = f"""
+        with value_rows as (
+            select Quarter, Trust_code, Metric_ID, Value, Units, Reporting_date, file
+            from {nof}
+            where Metric_ID in ({value_ids}) and Value is not null
+        ),
+        score_rows as (
+            select Quarter, Trust_code, 'OF0' || substr(Metric_ID, 4) as Metric_ID, Value as Score, Reporting_date,
+                file, Metric_ID as score_id
+            from {nof}
+            where Metric_ID in ({score_ids}) and Value is not null
+        )
+        select coalesce(v.Quarter, s.Quarter), coalesce(v.Trust_code, s.Trust_code),
+            coalesce(v.Metric_ID, s.Metric_ID), v.Value, v.Units, s.Score,
+            coalesce(v.Reporting_date, s.Reporting_date),
+            'NHS England NOF data file ' || coalesce(v.file, s.file) || ': '
+                || concat_ws('/', v.Metric_ID, s.score_id)
+        from value_rows as v
+        full outer join score_rows as s
+            on v.Quarter = s.Quarter and v.Trust_code = s.Trust_code and v.Metric_ID = s.Metric_ID
+        order by 1, 2, 3
+    """
     return [
+        _Template(
+            "nof-input-metric-values.csv",
+            ("Quarter", "Trust_code", "Metric_ID", "Value", "Units", "Score", "Reporting_date", "Source"),
+            metric_values,
+        ),
         _Template(
             "nof-input-finance.csv",
             (
@@ -138,7 +203,7 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
 
 
 def build_input_templates(nof_dir: Path, q3_file: Path, out_dir: Path) -> dict[str, int]:
-    """Write the four templates into ``out_dir``; return the number of data rows per file."""
+    """Write the templates into ``out_dir``; return the number of data rows per file."""
     out_dir.mkdir(parents=True, exist_ok=True)
     counts: dict[str, int] = {}
     con = duckdb.connect()

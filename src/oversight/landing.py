@@ -828,7 +828,7 @@ class _Stager:
                         line,
                         [check.field],
                         f"unknown {check.field} {_quote_value(value)} ({count} row(s)); not in "
-                        f"{check.describe()} under {self.registry_dir}",
+                        f"{check.describe()} under {self.registry_dir}{check.suggestion(str(value))}",
                     )
                 )
         return problems

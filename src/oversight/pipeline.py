@@ -190,9 +190,11 @@ def summarise(duckdb_path: Path) -> RunResult:
             ReconciliationRow(*row)
             for row in con.execute(
                 """
-                select data_source, check_name, compared, matched, match_rate, min_match_rate, meets_threshold
+                select data_source,
+                    check_name || case when quarter <> 'All quarters' then ' [' || quarter || ']' else '' end,
+                    compared, matched, match_rate, min_match_rate, meets_threshold
                 from marts.rpt_reconciliation
-                where quarter = 'All quarters'
+                where is_judged
                 order by data_source, check_name
                 """
             ).fetchall()

@@ -518,7 +518,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             by_table.items(), key=lambda kv: (kv[0][0], -quarter_order[kv[0][1]], kv[0][2])
         )
     ]
-    overall = [r for r in data.reconciliation if r["quarter"] == "All quarters"]
+    overall = [r for r in data.reconciliation if r["is_judged"]]
 
     template = env.get_template("index.html")
     index = out_dir / "index.html"

@@ -1,0 +1,33 @@
+-- User-supplied metric values (template data/inputs/nof-input-metric-values.csv): any registry metric the
+-- public returns here do not carry, as a value in its units, or as a score where NHS England scores it from
+-- data the engine does not receive (SHMI OF1046, CQC surveys OF1069 / OF1035, CQC safe OF1067 without a rating).
+with
+
+source as (
+    select * from {{ landed_source('nof_input_metric_values') }}
+),
+
+renamed as (
+    select
+        quarter,
+        trust_code,
+        metric_id,
+        value,
+        -- NHS England's acute Q1 2025/26 file writes 'percent' where later files write '%'
+        case units when 'percent' then '%' else units end as units,
+        score as supplied_score,
+        reporting_date,
+        source as input_source,
+        _source_file as source_file,
+        _landed_at as landed_at
+    from source
+),
+
+latest as (
+    select * from renamed
+    qualify row_number() over (
+        partition by quarter, trust_code, metric_id order by landed_at desc, source_file desc
+    ) = 1
+)
+
+select * from latest
