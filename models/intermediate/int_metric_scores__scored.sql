@@ -230,7 +230,8 @@ final as (
             when ranked.is_population_complete = false
                 then
                     'ranking population incomplete in this input: needs ' || ranked.population_cohorts
-                    || ', has ' || ranked.population_cohorts_present || '; missing ' || population_gaps.missing_cohorts
+                    || ', has ' || ranked.population_cohorts_present
+                    || coalesce('; missing ' || population_gaps.missing_cohorts, '')
                     || '. Ranked over the ' || ranked.population_size || ' trusts present the score would be '
                     || printf('%.2f', {{ round_half_up('ranked.score') }})
                     || coalesce(' (NHS England''s ' || printf('%.2f', all_metrics.published_score) || ')', '')

@@ -5,7 +5,8 @@
 --   per_cohort_quartiles     quartiles within the cohort, as the manual's text reads [Q M25]
 --   fixed                    thresholds from the segment_thresholds_fixed seed (2026/27 "defined thresholds")
 --   inferred_from_published  midpoints of the intervals that NHS England's published unadjusted segments
---                            leave for each boundary (reported with the intervals)
+--                            (OF5003; where a release lacks it, adjusted segments of trusts the financial
+--                            override cannot have moved) leave for each boundary (reported with the intervals)
 with
 
 averages as (
@@ -17,8 +18,20 @@ averages as (
 ),
 
 published as (
-    select * from {{ ref('int_published_outcomes__pivoted') }}
-    where published_unadjusted_segment is not null and published_average_score is not null
+    select
+        *,
+        -- [D] the segment the cut-points sort a trust into is the unadjusted one (OF5003). Where a release does
+        -- not publish it, the adjusted segment (OF5000 / league table) equals it for a trust without the
+        -- financial override, and for one in segment 4; a capped trust's adjusted 3 hides it and is left out.
+        coalesce(
+            published_unadjusted_segment,
+            case
+                when not coalesce(published_financial_override, true) or published_adjusted_segment = 4
+                    then published_adjusted_segment
+            end
+        ) as segment_for_inference
+    from {{ ref('int_published_outcomes__pivoted') }}
+    where published_average_score is not null
 ),
 
 fixed_thresholds as (
@@ -60,12 +73,12 @@ per_cohort_quartiles as (
 inferred_intervals as (
     select
         quarter,
-        max(published_average_score) filter (where published_unadjusted_segment <= 1) as cut_point_1_low,
-        min(published_average_score) filter (where published_unadjusted_segment > 1) as cut_point_1_high,
-        max(published_average_score) filter (where published_unadjusted_segment <= 2) as cut_point_2_low,
-        min(published_average_score) filter (where published_unadjusted_segment > 2) as cut_point_2_high,
-        max(published_average_score) filter (where published_unadjusted_segment <= 3) as cut_point_3_low,
-        min(published_average_score) filter (where published_unadjusted_segment > 3) as cut_point_3_high
+        max(published_average_score) filter (where segment_for_inference <= 1) as cut_point_1_low,
+        min(published_average_score) filter (where segment_for_inference > 1) as cut_point_1_high,
+        max(published_average_score) filter (where segment_for_inference <= 2) as cut_point_2_low,
+        min(published_average_score) filter (where segment_for_inference > 2) as cut_point_2_high,
+        max(published_average_score) filter (where segment_for_inference <= 3) as cut_point_3_low,
+        min(published_average_score) filter (where segment_for_inference > 3) as cut_point_3_high
     from published
     group by quarter
 ),

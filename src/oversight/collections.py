@@ -350,9 +350,9 @@ class RegistryIds:
         if family in "01":
             value_id, score_id = f"OF0{suffix}", f"OF1{suffix}"
             return (
-                f"; to score it, add a row to seeds/metric_registry.csv with metric_id {value_id}, score_id {score_id}, "
-                "its domain, cohorts, units, direction, scoring_type, standard/floor, weight, ranking_population and "
-                "methodology_year (README: Adding a metric)"
+                f"; to score it, add a row to seeds/metric_registry.csv with metric_id {value_id}, "
+                f"score_id {score_id}, its domain, cohorts, units, direction, scoring_type, standard/floor, weight, "
+                "ranking_population and methodology_year (README: Adding a metric)"
             )
         return f"; add a row for {value} to seeds/nof_summary_metrics.csv (domain and summary ids)"
 

@@ -73,12 +73,12 @@ class RunResult:
         lines.append("quarters: " + (", ".join(self.quarters) or "none"))
         lines.append("cohorts: " + (", ".join(f"{c} ({n} trusts)" for c, n in self.cohorts.items()) or "none"))
         if self.reconciliation:
-            lines.append("reconciliation with NHS England's published figures (all quarters):")
-            lines.append(f"  {'source':<9} {'check':<30} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
+            lines.append("reconciliation with NHS England's published figures (all quarters, or [the quarter judged]):")
+            lines.append(f"  {'source':<9} {'check':<42} {'compared':>8} {'matched':>8} {'rate':>8} {'required':>9}")
             for row in self.reconciliation:
                 flag = "" if row.meets_threshold else "  BELOW THRESHOLD"
                 lines.append(
-                    f"  {row.data_source:<9} {row.check_name:<30} {row.compared:>8} {row.matched:>8}"
+                    f"  {row.data_source:<9} {row.check_name:<42} {row.compared:>8} {row.matched:>8}"
                     f" {row.match_rate:>8.1%} {row.min_match_rate:>9.0%}{flag}"
                 )
         return "\n".join(lines)
@@ -204,8 +204,15 @@ def summarise(duckdb_path: Path) -> RunResult:
 
 def vars_for_data_dir(data_dir: Path, dbt_vars: dict[str, object] | None = None) -> dict[str, object]:
     """dbt vars for a build of ``data_dir``: the acceptance checks of the embedded real files (named trusts and
-    months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``."""
-    merged: dict[str, object] = {"check_embedded_data": data_dir.resolve() == paths.default_data_dir().resolve()}
+    months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``; the gate's
+    reconciliation exceptions (``config/quality_gate.yml``) reach ``rpt_reconciliation``."""
+    from oversight.quality import load_config  # the gate's configuration; imported here to keep startup light
+
+    merged: dict[str, object] = {
+        "check_embedded_data": data_dir.resolve() == paths.default_data_dir().resolve(),
+        # explained, dated differences from NHS England's figures (config/quality_gate.yml)
+        "reconciliation_exceptions": [e.as_var() for e in load_config().reconciliation_exceptions],
+    }
     merged.update(dbt_vars or {})
     return merged
 

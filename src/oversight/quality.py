@@ -11,9 +11,10 @@ What is checked (issue 4, item 1):
 - ``rpt_league_table``: average score in [1, 4]; unadjusted and adjusted segments in 1-4, final segment in
   1-5; likely ranges contain the point estimates; the financial override implies adjusted segment >= 3;
 - ``fct_metric_scores`` scores and ``fct_domain_scores`` domain scores in [1, 4];
-- ``rpt_reconciliation``: every judged check (over all quarters, or the quarter its seed row names) meets its threshold (the thresholds are the
-  ``reconciliation_checks`` seed, through ``meets_threshold``; a check only has rows where NHS England's
-  figures are present);
+- ``rpt_reconciliation``: every judged check (over all quarters, or the quarter its seed row names) meets its
+  threshold (the thresholds are the ``reconciliation_checks`` seed, through ``meets_threshold``; a check only has
+  rows where NHS England's figures are present; explained, dated exceptions of ``config/quality_gate.yml`` are
+  left out of the rates and listed);
 - ``check_league_order``: league ranks per data source, cohort and quarter start at 1, are competition ranks
   (rank = 1 + trusts strictly ahead) and follow (adjusted segment, 2-dp average score);
 - ``check_trust_coverage``: every trust of the reference list is present per cohort and quarter, or its
@@ -32,6 +33,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,7 @@ __all__ = [
     "GateConfig",
     "GateResult",
     "QualityGateError",
+    "ReconciliationException",
     "load_config",
     "mart_keys",
     "run_gate",
@@ -60,12 +63,26 @@ PUBLIC_MARTS = (
     "fct_persistent_underperformers",
     "fct_icb_aggregates",
     "rpt_reconciliation",
+    "rpt_metric_value_reconciliation",
 )
 ROWS_SHOWN = 10
 
 
 class QualityGateError(OversightError):
     """The gate failed: nothing is published."""
+
+
+@dataclass(frozen=True)
+class ReconciliationException:
+    data_source: str
+    check_name: str
+    quarter: str
+    trust_code: str
+    reason: str
+    recorded: str
+
+    def as_var(self) -> dict[str, str]:
+        return dict(vars(self))
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,9 @@ class GateConfig:
     #: Data sources held to the completeness checks (trust coverage, quarter-on-quarter stability); the others
     #: (the raw-returns route while its metric coverage is partial) get every other expectation.
     completeness_data_sources: tuple[str, ...] = ("nhse_nof",)
+    #: Explained, dated differences from NHS England's figures that the gate accepts: one comparison each
+    #: (data source, check, quarter, trust), left out of rpt_reconciliation's rates and listed with its reason.
+    reconciliation_exceptions: tuple[ReconciliationException, ...] = ()
 
 
 def default_config_path() -> Path:
@@ -83,7 +103,7 @@ def default_config_path() -> Path:
 
 
 def load_config(path: Path | None = None) -> GateConfig:
-    """Read ``config/quality_gate.yml`` (tolerances and explained absences)."""
+    """Read ``config/quality_gate.yml`` (tolerances, explained absences, reconciliation exceptions)."""
     path = path or default_config_path()
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
@@ -97,7 +117,24 @@ def load_config(path: Path | None = None) -> GateConfig:
                 f"{path}: explained_absences entry {i} needs trust_code, quarter ('*' = all) and reason"
             )
         absences.append((str(entry["trust_code"]), str(entry["quarter"]), str(entry["reason"])))
+    exceptions = []
+    fields = ("data_source", "check_name", "quarter", "trust_code", "reason", "recorded")
+    for i, entry in enumerate(raw.get("reconciliation_exceptions") or [], start=1):
+        complete = isinstance(entry, dict) and set(fields) <= set(entry)
+        if not complete or not all(str(entry[f]).strip() for f in fields):
+            raise QualityGateError(f"{path}: reconciliation_exceptions entry {i} needs {', '.join(fields)}")
+        try:
+            recorded = date.fromisoformat(str(entry["recorded"]))
+        except ValueError as exc:
+            raise QualityGateError(
+                f"{path}: reconciliation_exceptions entry {i}: recorded {entry['recorded']!r} is not a date "
+                "like 2026-12-04"
+            ) from exc
+        exceptions.append(
+            ReconciliationException(*(str(entry[f]).strip() for f in fields[:-1]), recorded=recorded.isoformat())
+        )
     return GateConfig(
+        reconciliation_exceptions=tuple(exceptions),
         max_row_count_change_share=float(qoq.get("max_row_count_change_share", 0.10)),
         max_segment_count_change_share=float(qoq.get("max_segment_count_change_share", 0.15)),
         explained_absences=tuple(absences),
@@ -340,7 +377,9 @@ def build_suites(keys: dict[str, list[str]]) -> dict[str, list[Any]]:
     )
     suites["rpt_reconciliation"].append(
         gxe.ExpectColumnValuesToBeInSet(
-            column="meets_threshold", value_set=[True], row_condition=Column("is_judged") == True  # noqa: E712
+            column="meets_threshold",
+            value_set=[True],
+            row_condition=Column("is_judged") == True,  # noqa: E712
         )
     )
     suites["check_league_order"] = [
