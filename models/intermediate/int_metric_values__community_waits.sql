@@ -4,7 +4,16 @@
 -- A quarter is complete when its last month (Jun, Sep, Dec, Mar) is landed; with var
 -- returns_include_partial_quarters the latest landed month of an unfinished quarter is also emitted (e.g.
 -- October 2025 -> Q3 2025/26 to date), and value_origin says so.
+-- The value is NHS England's figure: the percentage rounded half-up through the digits of var
+-- published_value_rounding_chain for OF0005 (4 then 3 dp; the file shows it at 2 dp). NHS England ranks that
+-- 3-dp figure [D acute Q1 2025/26: RKL 0.17497 and RYJ 0.17544 are both 0.175 and both score 2.05 over the
+-- 121 trusts; no other pair of the 121 shares a 3-dp value but zero]; numerator and denominator stay exact.
 {% set include_partial = var('returns_include_partial_quarters', true) %}
+{% set value_expression = namespace(sql='100.0 * summed.numerator / summed.denominator') %}
+{% set chains = var('published_value_rounding_chain', {}) %}
+{% for digits in (chains['OF0005'] if chains is mapping and 'OF0005' in chains else []) %}
+    {% set value_expression.sql = round_half_up(value_expression.sql, digits) %}
+{% endfor %}
 with
 
 waits as (
@@ -39,7 +48,7 @@ final as (
         summed.quarter,
         summed.trust_code,
         'OF0005' as metric_id,
-        case when summed.denominator > 0 then 100.0 * summed.numerator / summed.denominator end as value,
+        case when summed.denominator > 0 then {{ value_expression.sql }} end as value,
         cast(null as varchar) as value_text,
         summed.numerator,
         summed.denominator,
