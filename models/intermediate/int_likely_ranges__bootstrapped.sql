@@ -107,9 +107,15 @@ quarters_to_draw as (
 ),
 
 trusts as (
+    -- integer keys for the replicate rows (trust, and the cohort-quarter a replicate is ranked in): 10,000 rows
+    -- per trust stay narrow, so a fresh build of every quarter fits the memory limit
     select
         all_trusts.*,
-        quarters_to_draw.input_fingerprint
+        quarters_to_draw.input_fingerprint,
+        row_number() over (order by all_trusts.data_source, all_trusts.quarter, all_trusts.trust_code) as trust_key,
+        dense_rank() over (order by all_trusts.data_source, all_trusts.quarter, all_trusts.cohort) as ranking_key,
+        -- the bootstrap runs in batches of whole quarters (var bootstrap_batches)
+        dense_rank() over (order by all_trusts.data_source, all_trusts.quarter) as batch_key
     from all_trusts
     inner join quarters_to_draw
         on
@@ -134,114 +140,29 @@ replicates as (
     select range as replicate from range({{ var('bootstrap_replicates') }})
 ),
 
-replicate_draws as (
-    select
-        trusts.data_source,
-        trusts.quarter,
-        trusts.trust_code,
-        replicates.replicate,
-        trust_scores.score_list,
-        trust_scores.weight_list,
-        -- the top 53 bits of a string hash give a uniform draw (DuckDB's multi-argument hash combines its
-        -- arguments so that the low bits of successive draws are correlated, which shrinks the variance)
-        [
-            1 + cast(floor(
-                (
-                    hash(concat_ws(
-                        '|', {{ var('bootstrap_seed') }}, trusts.data_source, trusts.quarter, trusts.trust_code,
-                        replicates.replicate, draw  -- noqa: RF02
-                    )) >> 11
-                ) / 9007199254740992.0 * trusts.metrics_scored
-            ) as bigint)
-            for draw in range(trusts.metrics_scored)
-        ] as drawn
-    from trusts
-    inner join trust_scores
-        on
-            trusts.data_source = trust_scores.data_source
-            and trusts.quarter = trust_scores.quarter
-            and trusts.trust_code = trust_scores.trust_code
-    cross join replicates
-),
-
-replicate_means as (
-    select
-        data_source,
-        quarter,
-        trust_code,
-        replicate,
-        list_sum([score_list[i] * weight_list[i] for i in drawn])
-        / list_sum([weight_list[i] for i in drawn if score_list[i] is not null]) as average_score
-    from replicate_draws
-),
-
-replicate_segments as (
-    select
-        replicate_means.*,
-        trusts.cohort,
-        {{ adjusted_segment(
-            segment_from_cut_points(
-                segment_average_score('replicate_means.average_score'),
-                'trusts.cut_point_1', 'trusts.cut_point_2', 'trusts.cut_point_3'
-            ),
-            'trusts.financial_override'
-        ) }} as adjusted_segment
-    from replicate_means
-    inner join trusts
-        on
-            replicate_means.data_source = trusts.data_source
-            and replicate_means.quarter = trusts.quarter
-            and replicate_means.trust_code = trusts.trust_code
-),
-
-replicate_ranks as (
-    select
-        *,
-        rank() over (partition by data_source, quarter, cohort, replicate order by {{ league_order() }})
-            as league_rank
-    from replicate_segments
-),
-
-quantiles as (
-    -- one quantile aggregate per measure computes both ends of the interval (two would each sort the values)
-    select
-        data_source,
-        quarter,
-        trust_code,
-        quantile_cont(
-            average_score, [(1 - {{ var('bootstrap_interval') }}) / 2, (1 + {{ var('bootstrap_interval') }}) / 2]
-        ) as average_score_range,
-        quantile_disc(
-            league_rank, [(1 - {{ var('bootstrap_interval') }}) / 2, (1 + {{ var('bootstrap_interval') }}) / 2]
-        ) as league_rank_range,
-        count(*) as replicates
-    from replicate_ranks
-    group by data_source, quarter, trust_code
-),
-
+{% set batches = [var('bootstrap_batches', 4) | int, 1] | max %}
 intervals as (
-    select
-        data_source,
-        quarter,
-        trust_code,
-        average_score_range[1] as average_score_low,
-        average_score_range[2] as average_score_high,
-        league_rank_range[1] as league_rank_low,
-        league_rank_range[2] as league_rank_high,
-        replicates
-    from quantiles
+    {% for batch in range(batches) %}
+        select * from (
+            {{ bootstrap_intervals('trusts.batch_key % ' ~ batches ~ ' = ' ~ batch) | indent(12) }}
+        )
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 final as (
     select
-        intervals.*,
+        trusts.data_source,
+        trusts.quarter,
+        trusts.trust_code,
+        intervals.average_score_low,
+        intervals.average_score_high,
+        intervals.league_rank_low,
+        intervals.league_rank_high,
+        intervals.replicates,
         trusts.input_fingerprint
     from intervals
-    inner join trusts
-        on
-            intervals.data_source = trusts.data_source
-            and intervals.quarter = trusts.quarter
-            and intervals.trust_code = trusts.trust_code
+    inner join trusts on intervals.trust_key = trusts.trust_key
 )
 
 select * from final

@@ -14,6 +14,7 @@ final as (
         sub_domain,
         cohorts,
         value_units,
+        cast(value_decimals as integer) as value_decimals,
         direction,
         scoring_type,
         cast(standard_value as double) as standard_value,

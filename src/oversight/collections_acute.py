@@ -651,7 +651,11 @@ NHSE_DM01_FULL_EXTRACT = Collection(
 )
 
 # ----------------------------------------------------------------------------------------------------
-# RTT full CSV extract (raw_formats §2.1). Layout from the reference only: the team has no real file yet.
+# RTT full CSV extract (raw_formats §2.1). Proven on the real excerpt of November 2024 (the publication's
+# 121-column header and every row of provider RBD, data/nhse_rtt/): the header is exactly the documented one.
+# Published as a ZIP (``Full-CSV-data-file-Nov24-ZIP-4M-<rand>.zip``) holding one CSV
+# (``20241130-RTT-November-2024-full-extract.csv``); ``oversight fetch`` writes that CSV as extracted, and the
+# excerpt is a CSV of the same stem (``20241130-RTT-November-2024-RBD.csv``): all three land here.
 
 RTT_WEEK_BANDS = (*(f"Gt {i:02d} To {i + 1:02d} Weeks SUM 1" for i in range(104)), "Gt 104 Weeks SUM 1")
 _RTT_DIMENSIONS = (
@@ -673,9 +677,9 @@ _RTT_TOTALS = ("Total", "Patients with unknown clock start date", "Total All")
 
 NHSE_RTT_FULL_EXTRACT = Collection(
     name="nhse_rtt_full_extract",
-    description="RTT 'Full CSV data file' ZIP, 121 columns (raw_formats §2.1; layout reference, no real copy)",
-    file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip",
-    container=ZipMember(r".*rtt-.+-full-extract.*\.csv"),
+    description="RTT 'Full CSV data file' ZIP or its CSV, 121 columns (raw_formats §2.1; real excerpt Nov 2024)",
+    file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip|\d{8}-rtt-[a-z]+-\d{4}-.+\.csv",
+    container=ZipMember(r"(.*/)?\d{8}-rtt-[a-z]+-\d{4}-.+\.csv"),
     layouts=(Layout("rtt_full_121", (*_RTT_DIMENSIONS, *RTT_WEEK_BANDS, *_RTT_TOTALS)),),
     fields=(
         _text("period", required=True, pattern=r"(?i)RTT-[A-Z]+-\d{4}", pattern_description="like 'RTT-June-2024'"),

@@ -220,11 +220,17 @@ class Sheet:
 
 @dataclass(frozen=True)
 class ZipMember:
-    """The single CSV member of a ZIP whose name matches ``member_pattern`` (case-insensitive)."""
+    """The single CSV member of a ZIP whose name matches ``member_pattern`` (case-insensitive).
+
+    A file that is itself named like the member (the CSV as extracted from the ZIP, which is what
+    ``oversight fetch`` writes) is read as it is: ``where`` is then empty.
+    """
 
     member_pattern: str = r".+\.csv"
 
     def extract(self, path: Path, scratch: Path) -> Converted:
+        if re.fullmatch(self.member_pattern, path.name, flags=re.IGNORECASE):
+            return Converted(path, 0, "")
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [n for n in archive.namelist() if re.fullmatch(self.member_pattern, n, flags=re.IGNORECASE)]

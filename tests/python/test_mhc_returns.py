@@ -201,12 +201,9 @@ def test_templates_are_reproducible(tmp_path: Path) -> None:
 
 def test_finance_and_flags_equal_the_published_rows() -> None:
     published: dict[tuple[str, str, str], str] = {}
-    for path in (DATA / "nhse_nof").glob("*-trust-data*.csv"):
-        header, rows = _rows(path)
-        i = {h: n for n, h in enumerate(header)}
-        for r in rows:
-            if r[i["Metric_ID"]] in ("OF0079", "OF0081", "OF5004", "OF5007") and r[i["Units"]] in ("%", "flag"):
-                published[(r[i["Quarter"]], r[i["Trust_code"]], r[i["Metric_ID"]])] = r[i["Value"]]
+    for q, t, metric, units, value in _published_rows():
+        if metric in ("OF0079", "OF0081", "OF5004", "OF5007") and units in ("%", "percent", "flag"):
+            published[(q, t, metric)] = value
     _, finance = _rows(DATA / "inputs" / "nof-input-finance.csv")
     _, rsp = _rows(DATA / "inputs" / "nof-input-recovery-support.csv")
     flag = {"Yes": "1.0", "No": "0.0", "": ""}
@@ -220,8 +217,44 @@ def test_finance_and_flags_equal_the_published_rows() -> None:
         compared += 1
     for q, t, member, _ in rsp:
         assert published[(q, t, "OF5007")] == flag[member]
-    assert compared == 183  # 61 MH&C trusts x Q1, Q2, Q4 2025/26
-    assert len(rsp) == 122  # OF5007 is in the Q1/Q2 file only (the Q4 excerpt stops at OF5004)
+    assert compared == 183 + 134  # 61 MH&C trusts x Q1, Q2, Q4 2025/26; 134 acute trusts x Q1
+    assert len(rsp) == 122 + 134  # OF5007: the MH&C Q1/Q2 file (the Q4 excerpt stops at OF5004) and acute Q1
+
+
+def _published_rows() -> list[tuple[str, str, str, str, str]]:
+    """(quarter, trust, metric id, units, value) of every NOF data file in data/nhse_nof/; the acute Q1 release
+    has no Quarter column, its quarter is the summary rows' Reporting_date."""
+    out = []
+    for path in sorted((DATA / "nhse_nof").glob("*-trust-data*.csv")):
+        header, rows = _rows(path)
+        i = {h: n for n, h in enumerate(header)}
+        if "Quarter" in i:
+            quarters = [r[i["Quarter"]] for r in rows]
+        else:
+            summary = {r[i["Reporting_date"]] for r in rows if r[i["Domain"]] == "Summary" and r[i["Reporting_date"]]}
+            (quarter,) = summary
+            quarters = [quarter] * len(rows)
+        out += [
+            (q, r[i["Trust_code"]], r[i["Metric_ID"]], r[i["Units"]], r[i["Value"]])
+            for q, r in zip(quarters, rows, strict=True)
+        ]
+    return out
+
+
+def test_metric_values_template_copies_nhs_englands_rows_and_says_so() -> None:
+    published = {(q, t, m): (units, value) for q, t, m, units, value in _published_rows()}
+    header, rows = _rows(DATA / "inputs" / "nof-input-metric-values.csv")
+    assert header == ["Quarter", "Trust_code", "Metric_ID", "Value", "Units", "Score", "Reporting_date", "Source"]
+    acute_q1 = 0
+    for q, t, metric, value, units, score, _, source in rows:
+        assert source.startswith("NHS England NOF data file "), source
+        if value:
+            assert published[(q, t, metric)] == (units, value)
+        if score:
+            assert published[(q, t, "OF1" + metric[3:])][1] == score
+        acute_q1 += q == "Q1 2025/26" and "acute" in source
+    # every acute trust has its RTT (OF0003/OF0023 for 131 trusts), SHMI (118), CQC inpatient survey (130), ...
+    assert acute_q1 > 134 * 8
 
 
 def test_q3_values_are_the_derived_file_values() -> None:
