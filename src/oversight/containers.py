@@ -100,7 +100,9 @@ class Sheet:
     ``keep_columns`` (if set) keeps only those header names, in the sheet's order, for very wide sheets.
     ``section_labels`` are rows between blocks of data, e.g. ``Raw data``, skipped like blank rows.
     ``title_fields`` copies a title-block value (the first non-blank cell right of a cell equal to the label,
-    above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``.
+    above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``; ``title_rows`` copies
+    the first non-blank cell of an unlabelled title row (1-based, above the header), e.g. the cancer workbooks'
+    row 2 ``Aug-25``: ``((2, "Title Period"),)``.
     Blank rows are written as blank lines, so every data line keeps its sheet row (``line_offset``).
     """
 
@@ -113,12 +115,18 @@ class Sheet:
     title_fields: tuple[tuple[str, str], ...] = ()
     #: Section-label rows inside the data (a label in the first cell, the rest blank) are skipped.
     section_labels: tuple[str, ...] = ()
+    title_rows: tuple[tuple[int, str], ...] = ()
+    #: Sections that repeat the header row (and the group-label row above it) are read past: such rows are
+    #: skipped like blank rows (the cancer workbooks' Parts A-E).
+    skip_repeated_header: bool = False
 
     def __post_init__(self) -> None:
         if (self.header_cell is None) == (self.header_row is None):
             raise ValueError(f"sheet '{self.sheet}': give exactly one of header_cell and header_row")
         if self.header_row is not None and self.header_row < 1:
             raise ValueError(f"sheet '{self.sheet}': header_row is 1-based, got {self.header_row}")
+        if any(row < 1 for row, _ in self.title_rows):
+            raise ValueError(f"sheet '{self.sheet}': title_rows are 1-based, got {self.title_rows}")
 
     def extract(self, path: Path, scratch: Path) -> Converted:
         from python_calamine import CalamineWorkbook  # imported lazily: only spreadsheet collections need it
@@ -160,16 +168,27 @@ class Sheet:
                 first.setdefault(header[i].casefold(), i)
             keep = sorted(i for name, i in first.items() if name in wanted_names)
         extra_values = [self._title_value(grid[:header_index], label) for label, _ in self.title_fields]
+        for row_number, name in self.title_rows:
+            if row_number > header_index:
+                raise ContainerError(
+                    f"sheet '{self.sheet}': title row {row_number} ({name}) is not above the header", 1
+                )
+            extra_values.append(next((v.strip() for v in grid[row_number - 1] if v.strip()), ""))
+        extra_names = [name for _, name in self.title_fields] + [name for _, name in self.title_rows]
         out = scratch / f"{path.stem}.{re.sub(r'[^A-Za-z0-9]+', '_', self.sheet)}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([header[i] for i in keep] + [name for _, name in self.title_fields])
+            writer.writerow([header[i] for i in keep] + extra_names)
             labels = {label.casefold() for label in self.section_labels}
+            repeated = [grid[header_index]] + ([grid[header_index - 1]] if header_index > 0 else [])
+            repeated = [[c.strip() for c in r] for r in repeated if any(c.strip() for c in r)]
             for row in body:
                 values = [row[i] for i in keep]
                 filled = [v.strip() for v in row if v.strip()]
                 if len(filled) == 1 and row[0].strip().casefold() in labels:
+                    values = []
+                if self.skip_repeated_header and [c.strip() for c in row] in repeated:
                     values = []
                 if any(v.strip() for v in values):
                     writer.writerow(values + extra_values)
