@@ -1,54 +1,66 @@
--- OF0023 % of incomplete RTT pathways waiting 18 weeks or less per provider x NOF quarter, basis
--- 'latest_month' (the quarter's last month) [Q TA]. Part_2 rows, treatment function C_999 (the roll-up),
--- commissioner other than NONC, summed over commissioners [S: raw_formats 2.1]. Empty until a real RTT full
--- extract is landed (the team has none).
+-- OF0023 (% of incomplete RTT pathways waiting 18 weeks or less, higher is better) and OF0003 (% waiting over
+-- 52 weeks, lower is better) per provider x NOF quarter, basis 'latest_month' (the quarter's last month; both
+-- are published 'Jun-25' for Q1 2025/26) [Q TA for OF0023; D for OF0003]. The month's figures come from
+-- int_rtt_incomplete_pathways__monthly (Part_2, C_999, English commissioners); a landed month that is not a
+-- quarter's last month (e.g. the embedded November 2024 excerpt) gives no value here. Cancer-specialist trusts
+-- get no value (var rtt_excluded_trusts) [Q TA; D: NHS England's acute Q1 file has none for REN, RBV, RPY].
+-- Organisations that are not NHS trusts (independent providers) are dropped downstream by the cohort seed.
 with
 
 registry as (
     select * from {{ ref('metric_registry') }}
-    where metric_id = 'OF0023' and methodology_year = '{{ var("methodology_year") }}'
+    where metric_id in ('OF0003', 'OF0023') and methodology_year = '{{ var("methodology_year") }}'
 ),
 
-pathways as (
+months as (
     select
         *,
         {{ nof_quarter_label('month_start') }} as quarter
-    from {{ ref('stg_nhse_rtt__full_extract') }}
-    where
-        rtt_part_type = 'Part_2'
-        and treatment_function_code = 'C_999'
-        and commissioner_org_code <> 'NONC'
+    from {{ ref('int_rtt_incomplete_pathways__monthly') }}
 ),
 
-monthly as (
+quarter_end_months as (
+    select * from months
+    where
+        month_start = date_trunc('month', {{ quarter_end_date('quarter') }})
+        and provider_org_code not in (
+            {%- for code in var('rtt_excluded_trusts') %}
+                '{{ code }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+),
+
+values_by_metric as (
     select
-        quarter,
-        month_start,
-        provider_org_code,
-        sum(within_18_weeks) as within_18_weeks,
-        sum(total_all) as total_all,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
-    from pathways
-    where month_start = date_trunc('month', {{ quarter_end_date('quarter') }})
-    group by all
+        quarter_end_months.quarter,
+        quarter_end_months.month_start,
+        quarter_end_months.provider_org_code,
+        quarter_end_months.waiting_list,
+        quarter_end_months.source_files,
+        registry.metric_id,
+        case registry.metric_id
+            when 'OF0023' then quarter_end_months.within_18_weeks
+            when 'OF0003' then quarter_end_months.over_52_weeks
+        end as numerator
+    from quarter_end_months
+    cross join registry
+    where registry.reporting_basis = 'latest_month'
 ),
 
 final as (
     select
         'returns' as data_source,
-        monthly.quarter,
-        monthly.provider_org_code as trust_code,
-        registry.metric_id,
-        100.0 * monthly.within_18_weeks / nullif(monthly.total_all, 0) as value,
+        quarter,
+        provider_org_code as trust_code,
+        metric_id,
+        100.0 * numerator / nullif(waiting_list, 0) as value,
         cast(null as varchar) as value_text,
-        monthly.within_18_weeks as numerator,
-        monthly.total_all as denominator,
-        case when monthly.total_all > 0 then 'reported' else 'not_reported' end as value_status,
-        strftime(monthly.month_start, '%b-%y') as reporting_date,
-        'nhse_rtt_full_extract: ' || monthly.source_files as value_origin
-    from monthly
-    cross join registry
-    where registry.reporting_basis = 'latest_month'
+        numerator,
+        waiting_list as denominator,
+        case when waiting_list > 0 then 'reported' else 'not_reported' end as value_status,
+        strftime(month_start, '%b-%y') as reporting_date,
+        'nhse_rtt_full_extract: ' || source_files as value_origin
+    from values_by_metric
 )
 
 select * from final

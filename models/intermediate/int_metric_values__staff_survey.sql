@@ -2,7 +2,8 @@
 -- survey year Y is scored in the NOF quarters listed by var staff_survey_scored_quarters of financial year
 -- (Y+1)/(Y+2) [D: Q1 and Q2 2025/26 use the 2024 survey; Q4 2025/26 uses 2025]. Scores are means, not ratios.
 -- A trust formed by merger after the survey (trust_predecessors seed) takes its listed predecessor's scores, as
--- NHS England does (G6V2S <- TAF, D 2/2).
+-- NHS England does (G6V2S <- TAF, D 2/2). A trust the survey reports under a sector sub-code (trust_return_codes
+-- seed) takes that code's scores (R1F <- R1F1, its acute sector, D 2/2).
 with
 
 survey as (
@@ -11,6 +12,11 @@ survey as (
 
 predecessors as (
     select * from {{ ref('trust_predecessors') }}
+    where applies_to = 'nhs_staff_survey'
+),
+
+return_codes as (
+    select * from {{ ref('trust_return_codes') }}
     where applies_to = 'nhs_staff_survey'
 ),
 
@@ -34,9 +40,23 @@ scores as (
         on
             survey.org_code = predecessors.predecessor_code
             and survey.survey_year <= year(predecessors.successor_opened)
+    where
+        not exists (
+            select 1 from survey as own
+            where own.org_code = predecessors.successor_code and own.survey_year = survey.survey_year
+        )
+    union all
+    select
+        survey.survey_year,
+        return_codes.trust_code as org_code,
+        survey.source_file || ' (as ' || return_codes.return_code || ')' as source_file,
+        survey.raising_concerns_score,
+        survey.staff_engagement_score
+    from survey
+    inner join return_codes on survey.org_code = return_codes.return_code
     where not exists (
         select 1 from survey as own
-        where own.org_code = predecessors.successor_code and own.survey_year = survey.survey_year
+        where own.org_code = return_codes.trust_code and own.survey_year = survey.survey_year
     )
 ),
 

@@ -3,6 +3,10 @@
 -- data_source 'nhse_nof': NHS England's published NOF values. data_source 'returns': the metrics computed from
 -- the raw statistical returns by the models listed in macro returns_metric_value_models, with NHS England's
 -- published value and score beside each where the NOF files have them (joined on quarter, trust, metric).
+-- A returns value counts only for a trust whose cohort the registry lists for the metric (registry column
+-- cohorts: e.g. no OF0011 for a community trust that treated half a shared cancer patient) and that the
+-- metric_trust_exclusions seed does not exclude at the quarter (NHS England's own exclusions, e.g. no OF0010
+-- and OF0011 for the 16 specialist acute trusts [D acute Q1 2025/26]).
 {%- set returns_models = returns_metric_value_models() %}
 with
 
@@ -17,6 +21,10 @@ published as (
 
 trust_quarters as (
     select * from {{ ref('int_trust_quarters__enumerated') }}
+),
+
+exclusions as (
+    select * from {{ ref('metric_trust_exclusions') }}
 ),
 
 supplied_scores as (
@@ -159,6 +167,20 @@ final as (
             all_sources.data_source = trust_quarters.data_source
             and all_sources.quarter = trust_quarters.quarter
             and all_sources.trust_code = trust_quarters.trust_code
+    left join registry on all_sources.metric_id = registry.metric_id
+    where
+        all_sources.data_source = 'nhse_nof'
+        or (
+            list_contains(string_split(registry.cohorts, '|'), trust_quarters.cohort)
+            and not exists (
+                select 1 from exclusions
+                where
+                    exclusions.metric_id = all_sources.metric_id
+                    and exclusions.trust_code = all_sources.trust_code
+                    and trust_quarters.quarter_start_date >= exclusions.valid_from
+                    and (exclusions.valid_to is null or trust_quarters.quarter_start_date <= exclusions.valid_to)
+            )
+        )
 )
 
 select * from final

@@ -27,9 +27,8 @@ value_reconciliation as (
 -- Explained, dated differences the publication gate accepts (config/quality_gate.yml reconciliation_exceptions,
 -- passed by the orchestrator as dbt var reconciliation_exceptions): the comparison is left out of the rate
 -- and counted as excepted, with its reason.
+{% set exceptions = var('reconciliation_exceptions', []) %}
 exceptions as (
-    {%- set exceptions = var('reconciliation_exceptions', []) %}
-    {%- if exceptions | length == 0 %}
     select
         cast(null as varchar) as data_source,
         cast(null as varchar) as check_name,
@@ -37,17 +36,15 @@ exceptions as (
         cast(null as varchar) as trust_code,
         cast(null as varchar) as reason
     where false
-    {%- else %}
-    select * from (
-        values
-        {%- for e in exceptions %}
-        (
-            '{{ e.data_source }}', '{{ e.check_name }}', '{{ e.quarter }}', '{{ e.trust_code }}',
-            '{{ (e.reason ~ " (recorded " ~ e.recorded ~ ")") | replace("'", "''") }}'
-        ){{ "," if not loop.last }}
-        {%- endfor %}
-    ) as supplied (data_source, check_name, quarter, trust_code, reason)
-    {%- endif %}
+    {% for e in exceptions if e is mapping %}
+        union all
+        select
+            '{{ e.data_source }}' as data_source,
+            '{{ e.check_name }}' as check_name,
+            '{{ e.quarter }}' as quarter,
+            '{{ e.trust_code }}' as trust_code,
+            '{{ (e.reason ~ " (recorded " ~ e.recorded ~ ")") | replace("'", "''") }}' as reason
+    {% endfor %}
 ),
 
 comparisons as (
@@ -55,16 +52,8 @@ comparisons as (
         data_source,
         quarter,
         trust_code,
-        'metric_values' as check_name,
-        case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
-    from value_reconciliation
-    where is_match is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        'metric_values_' || metric_id as check_name,
+        -- each value counts in the overall check and in its metric's own (a value not computed is a miss)
+        unnest(['metric_values', 'metric_values_' || metric_id]) as check_name,
         case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
     from value_reconciliation
     where is_match is not null

@@ -1,7 +1,8 @@
 """Acute-sector statistical returns (raw_formats.md §1-§5), declared as data for :mod:`oversight.landing`.
 
 A&E monthly provider CSV (§1.1) and the by-provider XLSX's ``Provider Level Data`` sheet (§1.2); the
-Cancer Waiting Times provider extract (XLSX, §3); AmbSYS as CSV (§4.1) and the time-series XLSX ``Raw`` sheet
+Cancer Waiting Times provider extract (XLSX, §3) and the monthly provider workbook (two of its sheets);
+AmbSYS as CSV (§4.1) and the time-series XLSX ``Raw`` sheet
 (§4.2); DM01 diagnostics: the provider web file (XLS, §5.1) and the full extract (ZIP of CSV, §5.2); RTT full
 CSV extract (ZIP of CSV, §2.1; layout from the reference, no real file yet).
 """
@@ -32,6 +33,8 @@ __all__ = [
     "NHSE_AMBSYS",
     "NHSE_AMBSYS_TIME_SERIES",
     "NHSE_CWT_PROVIDER",
+    "NHSE_CWT_WORKBOOK_62_DAY",
+    "NHSE_CWT_WORKBOOK_FDS",
     "NHSE_DM01_FULL_EXTRACT",
     "NHSE_DM01_PROVIDER",
     "NHSE_RTT_FULL_EXTRACT",
@@ -374,6 +377,98 @@ NHSE_CWT_PROVIDER = Collection(
     ),
 )
 
+# Cancer Waiting Times monthly provider workbook ('<MONTH>-<YYYY>-CWT-CRS-PROVIDER-WORKBOOK-FINAL.xlsx'): one
+# workbook per month, one sheet per standard; title block with the month alone in row 2 ('Aug-25'), a group
+# row, then the header row (from column B). Totals of all English providers have no ODS code. Only the two
+# sheets the NOF uses are landed: '28-DAY FDS (ALL ROUTES)' (OF0010) and '62-DAY (ALL CANCER)' (OF0011; Part A
+# all routes, then Parts B-E, one per referral route, each with its own national total row).
+
+_CWT_WORKBOOK_FILE = r"[a-z]+-\d{4}-cwt-crs-provider-workbook.*\.xlsx"
+_CWT_WORKBOOK_ROUTES = (
+    "ALL ROUTES",
+    "Urgent Suspected Cancer",
+    "Breast Symptomatic",
+    "Screening",
+    "Consultant Upgrade",
+)
+
+
+def _cwt_workbook(name: str, sheet: str, days: int, *, cancer_type: bool, sections: tuple[str, ...]) -> Collection:
+    """One standard's sheet of the monthly provider workbook: provider x referral route rows."""
+    counts = ("TOTAL", f"WITHIN {days} DAYS", f"AFTER {days} DAYS")
+    proportion = "TOLD WITHIN 28 DAYS" if days == 28 else "TREATED WITHIN 62 DAYS"
+    columns = ("ODS CODE (1)", "ACCOUNTABLE PROVIDER", "REFERRAL ROUTE", *(("CANCER TYPE",) if cancer_type else ()))
+    return Collection(
+        name=name,
+        description=f"Cancer Waiting Times monthly provider workbook, sheet '{sheet}' (raw_formats §3)",
+        file_pattern=_CWT_WORKBOOK_FILE,
+        container=Sheet(
+            sheet,
+            header_cell="ODS CODE (1)",
+            keep_columns=(*columns, *counts, proportion),
+            section_labels=sections,
+            title_rows=((2, "Title Period"),),
+            skip_repeated_header=True,
+        ),
+        layouts=(
+            Layout(
+                f"cwt_workbook_{days}",
+                (*columns, *counts, proportion, "Title Period"),
+                renames=(
+                    ("ODS CODE (1)", "org_code"),
+                    ("TOTAL", "total_treated"),
+                    (f"WITHIN {days} DAYS", "within_standard"),
+                    (f"AFTER {days} DAYS", "breaches"),
+                    (proportion, "proportion_within"),
+                    ("Title Period", "period"),
+                ),
+            ),
+        ),
+        fields=(
+            # blank on the rows of all English providers (the national totals)
+            _text("org_code"),
+            _text("accountable_provider", required=True),
+            _text(
+                "referral_route",
+                required=True,
+                allowed=_CWT_WORKBOOK_ROUTES[:1] if days == 28 else _CWT_WORKBOOK_ROUTES,
+            ),
+            *((_text("cancer_type", required=True, allowed=("ALL CANCERS",)),) if cancer_type else ()),
+            _number("total_treated", required=True),
+            _number("within_standard", required=True),
+            _number("breaches", required=True),
+            _number("proportion_within"),
+            Field(
+                "period",
+                "date",
+                required=True,
+                date_format="%b-%y",
+                date_pattern=r"[A-Z][a-z]{2}-\d{2}",
+                date_description="Mon-yy, e.g. 'Aug-25' (the sheet's row 2)",
+            ),
+        ),
+        key=("referral_route", "org_code", "accountable_provider"),
+        period_key=PrefixAndSql(f"cwt-workbook-{days}", "strftime(max(period), '%Y-%m')", "month"),
+    )
+
+
+NHSE_CWT_WORKBOOK_FDS = _cwt_workbook(
+    "nhse_cwt_workbook_fds", "28-DAY FDS (ALL ROUTES)", 28, cancer_type=False, sections=()
+)
+NHSE_CWT_WORKBOOK_62_DAY = _cwt_workbook(
+    "nhse_cwt_workbook_62_day",
+    "62-DAY (ALL CANCER)",
+    62,
+    cancer_type=True,
+    sections=(
+        "PART A: ALL ROUTES",
+        "PART B: URGENT SUSPECTED CANCER",
+        "PART C: BREAST SYMPTOMATIC",
+        "PART D: URGENT SCREENING",
+        "PART E: CONSULTANT UPGRADE",
+    ),
+)
+
 # ----------------------------------------------------------------------------------------------------
 # AmbSYS (raw_formats §4)
 
@@ -681,7 +776,11 @@ NHSE_DM01_FULL_EXTRACT = Collection(
 )
 
 # ----------------------------------------------------------------------------------------------------
-# RTT full CSV extract (raw_formats §2.1). Layout from the reference only: the team has no real file yet.
+# RTT full CSV extract (raw_formats §2.1). Proven on the real excerpt of November 2024 (the publication's
+# 121-column header and every row of provider RBD, data/nhse_rtt/): the header is exactly the documented one.
+# Published as a ZIP (``Full-CSV-data-file-Nov24-ZIP-4M-<rand>.zip``) holding one CSV
+# (``20241130-RTT-November-2024-full-extract.csv``); ``oversight fetch`` writes that CSV as extracted, and the
+# excerpt is a CSV of the same stem (``20241130-RTT-November-2024-RBD.csv``): all three land here.
 
 RTT_WEEK_BANDS = (*(f"Gt {i:02d} To {i + 1:02d} Weeks SUM 1" for i in range(104)), "Gt 104 Weeks SUM 1")
 _RTT_DIMENSIONS = (
@@ -703,9 +802,9 @@ _RTT_TOTALS = ("Total", "Patients with unknown clock start date", "Total All")
 
 NHSE_RTT_FULL_EXTRACT = Collection(
     name="nhse_rtt_full_extract",
-    description="RTT 'Full CSV data file' ZIP, 121 columns (raw_formats §2.1; layout reference, no real copy)",
-    file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip",
-    container=ZipMember(r".*rtt-.+-full-extract.*\.csv"),
+    description="RTT 'Full CSV data file' ZIP or its CSV, 121 columns (raw_formats §2.1; real excerpt Nov 2024)",
+    file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip|\d{8}-rtt-[a-z]+-\d{4}-.+\.csv",
+    container=ZipMember(r"(.*/)?\d{8}-rtt-[a-z]+-\d{4}-.+\.csv"),
     layouts=(Layout("rtt_full_121", (*_RTT_DIMENSIONS, *RTT_WEEK_BANDS, *_RTT_TOTALS)),),
     fields=(
         _text("period", required=True, pattern=r"(?i)RTT-[A-Z]+-\d{4}", pattern_description="like 'RTT-June-2024'"),
@@ -724,6 +823,8 @@ ACUTE_COLLECTIONS: tuple[Collection, ...] = (
     NHSE_AE_ACUTE_TRUST_MAPPING,
     NHSE_AE_ACUTE_TRUST_FOOTPRINT,
     NHSE_CWT_PROVIDER,
+    NHSE_CWT_WORKBOOK_FDS,
+    NHSE_CWT_WORKBOOK_62_DAY,
     NHSE_AMBSYS,
     NHSE_AMBSYS_TIME_SERIES,
     NHSE_DM01_PROVIDER,

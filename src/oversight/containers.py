@@ -103,7 +103,9 @@ class Sheet:
     is template filler past the data (e.g. formula rows under A&E's 'Acute Trust Mapping') and is skipped like
     a blank row; a row blank there that carries any other value is still written (and fails its checks).
     ``title_fields`` copies a title-block value (the first non-blank cell right of a cell equal to the label,
-    above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``.
+    above the header) into a new column on every row, e.g. ``("Period:", "Title Period")``; ``title_rows`` copies
+    the first non-blank cell of an unlabelled title row (1-based, above the header), e.g. the cancer workbooks'
+    row 2 ``Aug-25``: ``((2, "Title Period"),)``.
     Blank rows are written as blank lines, so every data line keeps its sheet row (``line_offset``).
     """
 
@@ -116,6 +118,10 @@ class Sheet:
     title_fields: tuple[tuple[str, str], ...] = ()
     #: Section-label rows inside the data (a label in the first cell, the rest blank) are skipped.
     section_labels: tuple[str, ...] = ()
+    title_rows: tuple[tuple[int, str], ...] = ()
+    #: Sections that repeat the header row (and the group-label row above it) are read past: such rows are
+    #: skipped like blank rows (the cancer workbooks' Parts A-E).
+    skip_repeated_header: bool = False
     filler_rows_blank_in: str | None = None
 
     def __post_init__(self) -> None:
@@ -123,6 +129,8 @@ class Sheet:
             raise ValueError(f"sheet '{self.sheet}': give exactly one of header_cell and header_row")
         if self.header_row is not None and self.header_row < 1:
             raise ValueError(f"sheet '{self.sheet}': header_row is 1-based, got {self.header_row}")
+        if any(row < 1 for row, _ in self.title_rows):
+            raise ValueError(f"sheet '{self.sheet}': title_rows are 1-based, got {self.title_rows}")
 
     def extract(self, path: Path, scratch: Path) -> Converted:
         from python_calamine import CalamineWorkbook  # imported lazily: only spreadsheet collections need it
@@ -170,16 +178,27 @@ class Sheet:
             if self.filler_rows_blank_in.casefold() not in kept_names:
                 raise ContainerError(f"sheet '{self.sheet}' has no column '{self.filler_rows_blank_in}'", 1)
             filler_at = kept_names.index(self.filler_rows_blank_in.casefold())
+        for row_number, name in self.title_rows:
+            if row_number > header_index:
+                raise ContainerError(
+                    f"sheet '{self.sheet}': title row {row_number} ({name}) is not above the header", 1
+                )
+            extra_values.append(next((v.strip() for v in grid[row_number - 1] if v.strip()), ""))
+        extra_names = [name for _, name in self.title_fields] + [name for _, name in self.title_rows]
         out = scratch / f"{path.stem}.{re.sub(r'[^A-Za-z0-9]+', '_', self.sheet)}.csv"
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow([header[i] for i in keep] + [name for _, name in self.title_fields])
+            writer.writerow([header[i] for i in keep] + extra_names)
             labels = {label.casefold() for label in self.section_labels}
+            repeated = [grid[header_index]] + ([grid[header_index - 1]] if header_index > 0 else [])
+            repeated = [[c.strip() for c in r] for r in repeated if any(c.strip() for c in r)]
             for row in body:
                 values = [row[i] for i in keep]
                 filled = [v.strip() for v in row if v.strip()]
                 if len(filled) == 1 and row[0].strip().casefold() in labels:
+                    values = []
+                if self.skip_repeated_header and [c.strip() for c in row] in repeated:
                     values = []
                 filler = filler_at is not None and values and not values[filler_at].strip()
                 if filler and all(v.strip() in ("", "0") for v in values):
@@ -214,11 +233,17 @@ class Sheet:
 
 @dataclass(frozen=True)
 class ZipMember:
-    """The single CSV member of a ZIP whose name matches ``member_pattern`` (case-insensitive)."""
+    """The single CSV member of a ZIP whose name matches ``member_pattern`` (case-insensitive).
+
+    A file that is itself named like the member (the CSV as extracted from the ZIP, which is what
+    ``oversight fetch`` writes) is read as it is: ``where`` is then empty.
+    """
 
     member_pattern: str = r".+\.csv"
 
     def extract(self, path: Path, scratch: Path) -> Converted:
+        if re.fullmatch(self.member_pattern, path.name, flags=re.IGNORECASE):
+            return Converted(path, 0, "")
         try:
             with zipfile.ZipFile(path) as archive:
                 names = [n for n in archive.namelist() if re.fullmatch(self.member_pattern, n, flags=re.IGNORECASE)]

@@ -1,9 +1,11 @@
 """``oversight fetch``: download one month's publication of a collection into the data directory.
 
-Each publisher's page is found from the URL pattern of raw_formats.md (data, in :data:`PUBLICATIONS`); the
-page's links are matched against the collection's file-name pattern; each file is downloaded with retries,
-its SHA-256 is recorded in ``<data_dir>/<folder>/_fetch_manifest.jsonl`` (append-only), and the CSV members of a
-ZIP are extracted next to it (the landing step reads CSV). A download is written to a temporary name and
+Each publisher's page is found from the URL pattern of raw_formats.md (data, in :data:`PUBLICATIONS`), or, where
+the publication says so, from the link on the publisher's index page whose text names the financial year (RTT:
+"2024-25 RTT waiting times data"); the page's links (text and href) are matched against the collection's
+file-name pattern or link-text pattern (RTT: "Full CSV data file Nov24 (ZIP, 4M)"); each file is downloaded with
+retries, its SHA-256 is recorded in ``<data_dir>/<folder>/_fetch_manifest.jsonl`` (append-only), and the CSV
+members of a ZIP are extracted next to it (the landing step reads CSV). A download is written to a temporary name and
 renamed into place only once complete and, for a ZIP, once every member passes its CRC check, so a truncated
 download never reaches the data directory.
 
@@ -35,9 +37,13 @@ __all__ = [
     "PUBLICATIONS",
     "FetchError",
     "FetchReport",
+    "Link",
     "Publication",
+    "discover_files",
+    "discover_page",
     "fetch",
     "page_period",
+    "parse_anchors",
     "parse_links",
 ]
 
@@ -64,19 +70,43 @@ class Publication:
     #: Regex the page's title must match for the period (guards against a redirect to another month's page).
     title_pattern: str = ""
     notes: str = ""
+    #: Regex on a link's text (whitespace collapsed), same placeholders as ``file_pattern``; a link matching
+    #: either pattern is the month's file. E.g. RTT ``Full CSV data file Jun25 (ZIP, 4M)``.
+    link_text_pattern: str = ""
+    #: Index page listing the yearly pages, and the regex (placeholder ``{fy}``) on the text of the link to the
+    #: period's page: followed when given (the yearly pages' addresses are not uniform), else ``page_url``.
+    index_url: str = ""
+    index_link_text: str = ""
+    #: One file per month: several matching links (an original and a revision) resolve to the revised one.
+    single_file: bool = False
+
+    @staticmethod
+    def financial_year(year: int, month: int) -> str:
+        fy_start = year if month >= 4 else year - 1
+        return f"{fy_start}-{str(fy_start + 1)[-2:]}"
 
     def page_for(self, year: int, month: int) -> str:
-        fy_start = year if month >= 4 else year - 1
-        return self.page_url.format(month=MONTH_NAMES[month - 1], yyyy=year, fy=f"{fy_start}-{str(fy_start + 1)[-2:]}")
+        return self.page_url.format(month=MONTH_NAMES[month - 1], yyyy=year, fy=self.financial_year(year, month))
 
-    def file_regex(self, year: int, month: int) -> re.Pattern[str]:
+    def _month_pattern(self, pattern: str, year: int, month: int) -> re.Pattern[str]:
         name = MONTH_NAMES[month - 1]
         return re.compile(
-            self.file_pattern.format(
+            pattern.format(
                 Mon=name[:3].capitalize(), mon=name[:3], Month=name.capitalize(), yyyy=year, yy=f"{year % 100:02d}"
             ),
             re.IGNORECASE,
         )
+
+    def file_regex(self, year: int, month: int) -> re.Pattern[str]:
+        return self._month_pattern(self.file_pattern, year, month)
+
+    def link_text_regex(self, year: int, month: int) -> re.Pattern[str] | None:
+        return self._month_pattern(self.link_text_pattern, year, month) if self.link_text_pattern else None
+
+    def index_link_regex(self, year: int, month: int) -> re.Pattern[str] | None:
+        if not self.index_link_text:
+            return None
+        return re.compile(self.index_link_text.format(fy=re.escape(self.financial_year(year, month))), re.IGNORECASE)
 
     def title_regex(self, year: int, month: int) -> re.Pattern[str] | None:
         if not self.title_pattern:
@@ -115,11 +145,15 @@ PUBLICATIONS: dict[str, Publication] = {
             notes="raw_formats.md 1.1",
         ),
         Publication(
-            "nhse_rtt_full_csv",
-            "rtt",
+            "nhse_rtt_full_extract",
+            "nhse_rtt",
             _ENGLAND + "/rtt-waiting-times/rtt-data-{fy}/",
-            r"Full-CSV-data-file-{Mon}{yy}.*\.zip$",
-            notes="raw_formats.md 2.1",
+            r"^Full-CSV-data-file-{Mon}{yy}-ZIP.*\.zip$",
+            notes="raw_formats.md 2.1; the yearly page is the index's '<fy> RTT waiting times data' link",
+            link_text_pattern=r"^Full CSV data file {Mon}{yy}\b.*\bZIP\b",
+            index_url=_ENGLAND + "/rtt-waiting-times/",
+            index_link_text=r"^{fy} RTT waiting times data$",
+            single_file=True,
         ),
         Publication(
             "nhse_dm01_full_extract",
@@ -154,6 +188,9 @@ PUBLICATIONS: dict[str, Publication] = {
     )
 }
 
+_ANCHOR = re.compile(
+    r"""<a\b[^>]*?\bhref\s*=\s*(?P<q>["'])(?P<url>.*?)(?P=q)[^>]*>(?P<text>.*?)</a\s*>""", re.IGNORECASE | re.DOTALL
+)
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*(?P<q>["'])(?P<url>.*?)(?P=q)""", re.IGNORECASE | re.DOTALL)
 _TITLE = re.compile(r"<h1\b[^>]*>(?P<h1>.*?)</h1>|<title\b[^>]*>(?P<title>.*?)</title>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
@@ -166,6 +203,57 @@ def parse_links(page: str, base_url: str) -> list[str]:
         url = urllib.parse.urljoin(base_url, html.unescape(match.group("url")).strip())
         seen.setdefault(url, None)
     return list(seen)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link as a page lists it: its text (tags removed, whitespace collapsed) and its absolute URL."""
+
+    text: str
+    url: str
+
+
+def parse_anchors(page: str, base_url: str) -> list[Link]:
+    """Every ``<a href>...</a>`` of an HTML page as (text, absolute URL), in page order, without duplicates."""
+    seen: dict[Link, None] = {}
+    for match in _ANCHOR.finditer(page):
+        url = urllib.parse.urljoin(base_url, html.unescape(match.group("url")).strip())
+        text = " ".join(html.unescape(_TAG.sub(" ", match.group("text"))).split())
+        seen.setdefault(Link(text, url), None)
+    return list(seen)
+
+
+def discover_page(links: list[Link], publication: Publication, year: int, month: int) -> str | None:
+    """The period's page from an index page's links (``index_link_text``), or None if no link names it."""
+    pattern = publication.index_link_regex(year, month)
+    if pattern is None:
+        return None
+    found = [link.url for link in links if pattern.search(link.text)]
+    return found[0] if found else None
+
+
+def discover_files(links: list[Link], publication: Publication, year: int, month: int) -> list[str]:
+    """The URLs of the month's files among a page's links: file name or link text matches, in page order.
+
+    For a ``single_file`` publication several matches (an original and a revision) resolve to the revised
+    one ('revised' in the file name or the link text); two candidates neither of which is revised are an error.
+    """
+    by_name = publication.file_regex(year, month)
+    by_text = publication.link_text_regex(year, month)
+    matched: dict[str, str] = {}
+    for link in links:
+        if by_name.search(file_name_of(link.url)) or (by_text is not None and by_text.search(link.text)):
+            matched.setdefault(link.url, link.text)
+    urls = list(matched)
+    if publication.single_file and len(urls) > 1:
+        revised = [u for u in urls if "revised" in f"{file_name_of(u)} {matched[u]}".lower()]
+        if len(revised) != 1:
+            raise FetchError(
+                f"{len(urls)} links for {MONTH_NAMES[month - 1].capitalize()} {year}, expected one "
+                f"(or one marked revised): {', '.join(urls)}"
+            )
+        urls = revised
+    return urls
 
 
 def page_period(page: str, publication: Publication, year: int, month: int) -> bool:
@@ -255,13 +343,17 @@ def fetch(
     publication = PUBLICATIONS[collection]
     year, month = parse_period(period)
     page_url = publication.page_for(year, month)
+    if publication.index_url:
+        index = _get(publication.index_url, opener, retries, backoff, timeout, sleep).decode("utf-8", errors="replace")
+        page_url = discover_page(parse_anchors(index, publication.index_url), publication, year, month) or page_url
     page = _get(page_url, opener, retries, backoff, timeout, sleep).decode("utf-8", errors="replace")
     if not page_period(page, publication, year, month):
         raise FetchError(f"{page_url}: the page does not name {MONTH_NAMES[month - 1].capitalize()} {year}")
-    wanted = publication.file_regex(year, month)
-    urls = [u for u in parse_links(page, page_url) if wanted.search(file_name_of(u))]
+    urls = discover_files(parse_anchors(page, page_url), publication, year, month)
     if not urls:
-        raise FetchError(f"{page_url}: no link matches {wanted.pattern!r}; has the publisher renamed its files?")
+        patterns = (publication.file_regex(year, month), publication.link_text_regex(year, month))
+        wanted = " or link text ".join(repr(p.pattern) for p in patterns if p)
+        raise FetchError(f"{page_url}: no link matches {wanted}; has the publisher renamed its files?")
 
     folder = Path(data_dir) / publication.folder
     downloads: list[tuple[str, bytes]] = [(u, _get(u, opener, retries, backoff, timeout, sleep)) for u in urls]

@@ -431,7 +431,8 @@ class _Stager:
             except ContainerError as exc:
                 ctx.fail(exc.line, (), str(exc))
             source.read_path, source.line_offset = converted.path, converted.line_offset
-            source.display = f"{source.display} [{converted.where}]"
+            if converted.where:  # empty: the file is the CSV itself (e.g. a ZIP member as extracted)
+                source.display = f"{source.display} [{converted.where}]"
             _scan(source)
             source.size = size
         else:

@@ -20,6 +20,8 @@ import pytest
 from oversight import paths
 from oversight.errors import LandingError
 from oversight.landing import land
+from oversight.pipeline import build
+from oversight.quality import QualityGateError, load_config
 
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
@@ -167,3 +169,58 @@ def test_unknown_acute_metric_id_names_file_line_column_and_registry_row(tmp_pat
     assert not (tmp_path / "landing" / "nhse_nof_data").exists() or not any(
         (tmp_path / "landing" / "nhse_nof_data").glob("*.parquet")
     )
+
+
+def test_reconciliation_exception_is_left_out_of_the_rate_and_recorded(embedded: EmbeddedBuild, tmp_path: Path) -> None:
+    """config/quality_gate.yml reconciliation_exceptions reach rpt_reconciliation (dbt var): the comparison leaves
+    the rate, is counted as excepted and listed with its reason and date."""
+    config = tmp_path / "quality_gate.yml"
+    config.write_text(
+        "reconciliation_exceptions:\n"
+        "  - {data_source: nhse_nof, check_name: league_rank, quarter: Q1 2025/26, trust_code: RBD,\n"
+        "     reason: 'ties on 2-dp scores put RBD 47th, NHS England 48th', recorded: 2026-12-04}\n",
+        encoding="utf-8",
+    )
+    exceptions = [e.as_var() for e in load_config(config).reconciliation_exceptions]
+    assert exceptions[0]["trust_code"] == "RBD" and exceptions[0]["recorded"] == "2026-12-04"
+    warehouse = embedded.copy_warehouse(tmp_path / "oversight.duckdb")
+    landing = embedded.copy_landing(tmp_path / "landing")
+    build(
+        landing,
+        warehouse,
+        dbt_args=["--select", "rpt_reconciliation", "--exclude", "test_type:unit"],
+        dbt_vars={"reconciliation_exceptions": exceptions},
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        before = (
+            duckdb.connect(str(embedded.warehouse), read_only=True)
+            .execute(
+                "select compared, matched from marts.rpt_reconciliation "
+                "where data_source = 'nhse_nof' and check_name = 'league_rank' and quarter = 'All quarters'"
+            )
+            .fetchone()
+        )
+        after = c.execute(
+            "select compared, matched, excepted, exceptions_applied from marts.rpt_reconciliation "
+            "where data_source = 'nhse_nof' and check_name = 'league_rank' and quarter = 'All quarters'"
+        ).fetchone()
+    assert before is not None and after is not None
+    assert after[:3] == (before[0] - 1, before[1], 1)  # RBD's rank differs: out of the rate, not a match
+    assert after[3] == "Q1 2025/26 RBD: ties on 2-dp scores put RBD 47th, NHS England 48th (recorded 2026-12-04)"
+
+
+def test_reconciliation_exception_needs_every_field(tmp_path: Path) -> None:
+    config = tmp_path / "quality_gate.yml"
+    config.write_text(
+        "reconciliation_exceptions:\n  - {data_source: nhse_nof, check_name: league_rank, quarter: Q1 2025/26}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QualityGateError, match=r"reconciliation_exceptions entry 1 needs .*trust_code.*recorded"):
+        load_config(config)
+    config.write_text(
+        "reconciliation_exceptions:\n  - {data_source: nhse_nof, check_name: league_rank, quarter: Q1 2025/26,\n"
+        "     trust_code: RBD, reason: x, recorded: last week}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(QualityGateError, match="recorded 'last week' is not a date"):
+        load_config(config)

@@ -83,11 +83,12 @@ def test_summary_names_cohort_quarters_and_rates(rerun: tuple[RunResult, Path]) 
 
 def test_reconciliation_meets_the_acceptance_bar(con: duckdb.DuckDBPyConnection) -> None:
     r = rates(con)
-    # Scores the engine recomputes (staff survey within type, finance bands and combined finance): 100%.
-    assert r["computed_metric_scores"][0] == 915 and r["computed_metric_scores"][2] == 1.0
-    assert r["average_score"] == (183, 183, 1.0)  # within 0.01 for every trust-quarter
+    # Scores the engine recomputes: MH&C 915 (staff survey within type, finance bands and combined finance) and,
+    # with the acute Q1 file, 2,350 acute scores and the cross-cohort MH&C scores it makes recomputable: 100%.
+    assert r["computed_metric_scores"][0] == 3477 and r["computed_metric_scores"][2] == 1.0
+    assert r["average_score"] == (317, 317, 1.0)  # within 0.01 for every trust-quarter (61 x 3 + 134)
     assert r["unadjusted_segment"][2] == 1.0 and r["adjusted_segment"][2] == 1.0
-    assert r["final_segment"] == (122, 122, 1.0)  # OF5005 is published for Q1 and Q2 only
+    assert r["final_segment"] == (256, 256, 1.0)  # OF5005: MH&C Q1 and Q2, acute Q1
     assert r["league_rank"][2] >= 0.95 and r["league_rank_within_tolerance"][2] == 1.0
     assert r["likely_range_average_score"][0] == 61 and r["likely_range_average_score"][2] >= 0.90
     assert r["likely_range_rank"][0] == 61 and r["likely_range_rank"][2] >= 0.90
@@ -120,17 +121,21 @@ def test_returns_route_reproduces_nhse_from_the_raw_files(con: duckdb.DuckDBPyCo
             "where data_source = 'returns' and quarter = 'All quarters'"
         ).fetchall()
     }
-    # Values from raw returns: Q1 OF0005 41 + OF0082 61 + OF0061 61 + OF0084 61; Q2 OF0061 61 + OF0084 61 (2024
-    # survey). Scores add the finance bands OF1079/OF1081 scored from the input template (61 x Q1, Q2, Q4 each
-    # = 183 + 183); the template's values themselves are copies of NHS England's and are not reconciled.
-    assert returns == {"metric_values": (346, 346), "computed_metric_scores": (712, 712)}
+    # Values from raw returns, trust by trust (rpt_metric_value_reconciliation): every trust NHS England publishes
+    # the metric for, MH&C and acute: Q1 OF0005 41 + 80, OF0010 118, OF0011 118, OF0061/OF0084 61 + 134, OF0082
+    # 61 + 134; Q2 OF0061/OF0084 61 (2024 survey). Values copied into the input templates are not reconciled.
+    per_metric = {c[len("metric_values_") :]: v for c, v in returns.items() if c.startswith("metric_values_")}
+    for metric, trusts in {"OF0005": 121, "OF0010": 118, "OF0011": 118, "OF0082": 195, "OF0061": 256}.items():
+        compared, matched = per_metric[metric]
+        assert compared == trusts and matched / compared >= 0.98, metric
+    assert returns["metric_values"][1] / returns["metric_values"][0] >= 0.98
     sickness = con.execute(
         "select count(*), min(ranking_population_size), max(ranking_population_size), "
         "count(*) filter (where score_rounded = published_score), string_agg(distinct score_method, ',') "
         "from marts.fct_metric_scores where data_source = 'returns' and metric_id = 'OF0082'"
     ).fetchone()
     # ranked over acute + ambulance + MH&C at full precision; every MH&C score equals the published OF1082
-    assert sickness == (205, 205, 205, 61, "computed")
+    assert sickness == (205, 205, 205, 61 + 134, "computed")
     g6v2s = con.execute(
         "select metric_id, value from intermediate.int_metric_values__unioned "
         "where data_source = 'returns' and quarter = 'Q1 2025/26' and trust_code = 'G6V2S' "
@@ -166,7 +171,8 @@ def test_published_league_anchors(con: duckdb.DuckDBPyConnection) -> None:
     """methodology.md 13.3: top and bottom of the Q1 and Q2 MH&C tables, segment 5 and the financial cap."""
     q1_top = con.execute(
         "select trust_code, league_rank from marts.rpt_league_table where data_source = 'nhse_nof' "
-        "and quarter = 'Q1 2025/26' and league_rank <= 4 order by league_rank, trust_code"
+        "and quarter = 'Q1 2025/26' and cohort = 'mental_health_community' and league_rank <= 4 "
+        "order by league_rank, trust_code"
     ).fetchall()
     assert q1_top == [("RLY", 1), ("RRE", 2), ("RWX", 3), ("RAT", 4), ("RYV", 4), ("RYX", 4)]
     assert league(con, "Q1 2025/26", "RYW")["league_rank"] == 61
@@ -190,7 +196,7 @@ def test_segment_counts_match_published(con: duckdb.DuckDBPyConnection) -> None:
             count(*) filter (where financial_override), count(*) filter (where is_moved)
         from (
             select *, financial_override and unadjusted_segment < 3 as is_moved from marts.rpt_league_table
-            where data_source = 'nhse_nof'
+            where data_source = 'nhse_nof' and cohort = 'mental_health_community'
         ) group by quarter
         """
     ).fetchall()
@@ -200,7 +206,8 @@ def test_segment_counts_match_published(con: duckdb.DuckDBPyConnection) -> None:
     assert (q1_flagged, q1_moved) == (19, 7)
     final_q1 = con.execute(
         "select final_segment, count(*) from marts.rpt_league_table "
-        "where data_source = 'nhse_nof' and quarter = 'Q1 2025/26' group by 1 order by 1"
+        "where data_source = 'nhse_nof' and quarter = 'Q1 2025/26' and cohort = 'mental_health_community' "
+        "group by 1 order by 1"
     ).fetchall()
     assert final_q1 == [(1, 13), (2, 12), (3, 18), (4, 15), (5, 3)]
 
@@ -208,9 +215,12 @@ def test_segment_counts_match_published(con: duckdb.DuckDBPyConnection) -> None:
 def test_inferred_cut_points_are_reported(con: duckdb.DuckDBPyConnection) -> None:
     row = con.execute(
         "select cut_point_method, cut_point_1_low, cut_point_1_high, cut_point_3_low, cut_point_3_high "
-        "from intermediate.int_segment_cut_points__derived where quarter = 'Q1 2025/26'"
+        "from intermediate.int_segment_cut_points__derived where quarter = 'Q1 2025/26' "
+        "and data_source = 'nhse_nof' and cohort = 'mental_health_community'"
     ).fetchone()
-    assert row == ("inferred_from_published", 2.04, 2.06, 2.6, 2.65)
+    # MH&C alone leaves 2.04-2.06 and 2.60-2.65 (methodology.md 5.2); the acute file's published segments, on the
+    # same cut-points, narrow the intervals to 2.05-2.06 and 2.60-2.61
+    assert row == ("inferred_from_published", 2.05, 2.06, 2.6, 2.61)
 
 
 def test_likely_ranges_contain_point_estimates(con: duckdb.DuckDBPyConnection) -> None:
@@ -234,7 +244,7 @@ def test_bootstrap_is_reproducible_and_rebuild_is_idempotent(
     assert again.landing is not None and not again.landing.changed
     with duckdb.connect(str(work / "oversight.duckdb"), read_only=True) as c:
         after = c.execute(query).fetchall()
-    assert before == after and len(before) == 183
+    assert before == after and len(before) == 183 + 134
 
 
 def test_icb_history_is_not_rewritten_by_a_reorganisation(embedded: EmbeddedBuild, tmp_path: Path) -> None:

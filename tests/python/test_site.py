@@ -106,8 +106,8 @@ def test_every_trust_quarter_has_a_page_rendered_in_seconds(
     seconds = time.perf_counter() - started
     root = index.parent
     expected = con.execute("select data_source, quarter, trust_code from marts.rpt_league_table").fetchall()
-    # 61 mental health and community trusts x 3 published quarters from NHS England's files
-    assert sum(source == "nhse_nof" for source, _, _ in expected) == 183
+    # 61 mental health and community trusts x 3 published quarters and 134 acute trusts x Q1 from NHS England's files
+    assert sum(source == "nhse_nof" for source, _, _ in expected) == 183 + 134
     missing = [key for key in expected if not (root / trust_path(*key)).is_file()]
     assert not missing
     assert len(list(root.glob("*/*/trust/*.html"))) == len(expected)
@@ -168,7 +168,7 @@ def test_differences_from_nhs_england_are_flagged(site: Path, con: duckdb.DuckDB
         "where check_name = 'league_rank' and quarter = 'All quarters' and data_source = 'nhse_nof'"
     ).fetchone()
     assert reconciled is not None
-    assert differing == reconciled[0] > 0  # 4 of 183 ranks differ from NHS England's (tolerance 0)
+    assert differing == reconciled[0] > 0  # 10 of 317 ranks differ from NHS England's (tolerance 0), all by 1
 
 
 def test_each_data_source_gets_its_own_pages_and_labels(

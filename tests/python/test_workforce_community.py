@@ -49,8 +49,10 @@ def rows_of(landing: Path, collection: str, sql: str = "select count(*) from t")
 @pytest.fixture(scope="module")
 def landed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("workforce")
-    for source in (SICKNESS, NSS.parent, CHS.parent):
+    for source in (SICKNESS, NSS.parent):
         shutil.copytree(source, root / "data" / source.name)
+    (root / "data" / CHS.parent.name).mkdir()  # June only: October is landed in test_cancer_workbook.py
+    shutil.copy2(CHS, root / "data" / CHS.parent.name / CHS.name)
     report = land(root / "data", root / "landing", REGISTRY, now=NOW)
     assert sorted({f.collection for f in report.landed}) == sorted(NEW)
     return root / "landing"

@@ -1,7 +1,9 @@
--- RTT full CSV extract (raw_formats 2.1), Part_2 rows feed OF0023. Layout from the reference: the team
--- has no real file yet, so this model is empty until a 'Full-CSV-data-file-<Mon><YY>-ZIP' is landed.
--- Week bands are blank (not zero) where a part does not collect them: sums treat blank as 0 only
--- within a row that has a Total All.
+-- RTT full CSV extract (raw_formats 2.1): month x provider x commissioner x RTT part x treatment function.
+-- Proven on the real excerpt of November 2024 (every row of provider RBD, data/nhse_rtt/). Week bands, Total
+-- and 'Patients with unknown clock start date' are blank (not zero) where a part does not collect them
+-- (Part_3: every band; Part_2, 2A: Total and unknown): the band sums treat blank as 0 within a row, and
+-- Total / unknown stay NULL. On the real rows every Part_2/2A 'Total All' equals the sum of its 105 bands and
+-- every Part_1A/1B 'Total' does (data tests in _nhse_rtt__models.yml).
 {%- set within_18 = [] -%}
 {%- for i in range(18) -%}
     {%- do within_18.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
@@ -9,6 +11,10 @@
 {%- set over_52 = ['coalesce(gt_104_weeks_sum_1, 0)'] -%}
 {%- for i in range(52, 104) -%}
     {%- do over_52.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
+{%- endfor -%}
+{%- set all_bands = ['coalesce(gt_104_weeks_sum_1, 0)'] -%}
+{%- for i in range(104) -%}
+    {%- do all_bands.append('coalesce(gt_%02d_to_%02d_weeks_sum_1, 0)' | format(i, i + 1)) -%}
 {%- endfor %}
 -- Incremental by landed file (one month each): a build reads only the files it has not seen
 -- (macros/landed_increment.sql).
@@ -38,6 +44,9 @@ final as (
         treatment_function_name,
         {{ within_18 | join(' + ') }} as within_18_weeks,
         {{ over_52 | join(' + ') }} as over_52_weeks,
+        {{ all_bands | join(' + ') }} as week_bands_total,
+        total as total_known_clock_start,
+        patients_with_unknown_clock_start_date as unknown_clock_start,
         total_all,
         _source_file as source_file,
         _source_line as source_line,
