@@ -3,6 +3,10 @@
 -- int_ae_acute_footprints__mapped), numerators and denominators summed over the quarter's three months
 -- (registry reporting_basis 'quarter'); only quarters whose three months are all landed and mapped.
 -- Reproduces NHS England's acute Q1 2025/26 values (tests/singular/assert_ae_of0013_matches_nhse_q1.sql).
+-- value is rounded as NHS England publishes it (half-up, registry value_decimals = 1): NHS England ranks OF0013 and
+-- judges the 78% standard on the 1-dp value [D acute Q1 2025/26: scores 123/123 on the 1-dp value, 46/123 on the
+-- unrounded one (ties such as RAE/RWF 82.8; RXL 77.98 -> 78.0 meets the standard)]; numerator and denominator
+-- stay exact.
 with
 
 registry as (
@@ -53,7 +57,10 @@ final as (
         quarterly.quarter,
         quarterly.acute_trust_code as trust_code,
         registry.metric_id,
-        100.0 * quarterly.numerator / nullif(quarterly.denominator, 0) as value,
+        {{ round_as_published(
+            '100.0 * quarterly.numerator / nullif(quarterly.denominator, 0)', 'registry.metric_id',
+            'registry.value_decimals'
+        ) }} as value,
         cast(null as varchar) as value_text,
         quarterly.numerator,
         quarterly.denominator,
