@@ -2,7 +2,8 @@
 -- footprint (its own attendances plus the type 3 activity NHS England's 'Acute Trust Mapping' attributes to it,
 -- int_ae_acute_footprints__mapped), numerators and denominators summed over the quarter's three months
 -- (registry reporting_basis 'quarter'); only quarters whose three months are all landed and mapped.
--- Reproduces NHS England's acute Q1 2025/26 values (tests/singular/assert_returns_route_reproduces_nhse_acute_q1.sql, on rpt_metric_value_reconciliation).
+-- Reproduces NHS England's acute Q1 2025/26 values (rpt_metric_value_reconciliation; asserted by
+-- tests/singular/assert_returns_route_reproduces_nhse_acute_q1.sql).
 with
 
 registry as (
