@@ -12,6 +12,24 @@ registry as (
     where methodology_year = '{{ var("methodology_year") }}' and scoring_type = 'continuous'
 ),
 
+ranking_values as (
+    -- [D acute Q1 2025/26, OF0013: RXL 77.98 and RFS 77.95 score 1.00 against the 78% standard, REF 77.92, RHW
+    -- 77.88 and RKE 77.87 tie at 2.00] NHS England judges some metrics on the value as it publishes it (OF0013 at
+    -- 1 dp): the registry's ranked_on_published_value rounds the value the same way before it is ranked.
+    select
+        metric_values.*,
+        case
+            when registry.ranked_on_published_value
+                then
+                    {{ round_as_published(
+                        'metric_values.value', 'metric_values.metric_id', 'registry.value_decimals'
+                    ) }}
+            else metric_values.value
+        end as ranked_value
+    from metric_values
+    inner join registry on metric_values.metric_id = registry.metric_id
+),
+
 based as (
     select
         metric_values.data_source,
@@ -25,7 +43,7 @@ based as (
         registry.population_cohorts,
         registry.standard_value,
         registry.floor_value,
-        case when registry.direction = 'higher' then metric_values.value else -metric_values.value end
+        case when registry.direction = 'higher' then metric_values.ranked_value else -metric_values.ranked_value end
             as directed_value,
         case when registry.ranking_population = 'cohort' then metric_values.cohort else 'cross_cohort' end
             as population_key,
@@ -33,22 +51,22 @@ based as (
         case
             when registry.direction = 'higher'
                 then
-                    metric_values.value > registry.standard_value
-                    or (registry.standard_met_inclusive and metric_values.value = registry.standard_value)
+                    metric_values.ranked_value > registry.standard_value
+                    or (registry.standard_met_inclusive and metric_values.ranked_value = registry.standard_value)
             else
-                metric_values.value < registry.standard_value
-                or (registry.standard_met_inclusive and metric_values.value = registry.standard_value)
+                metric_values.ranked_value < registry.standard_value
+                or (registry.standard_met_inclusive and metric_values.ranked_value = registry.standard_value)
         end as meets_standard,
         case
             when registry.direction = 'higher'
                 then
-                    metric_values.value > registry.floor_value
-                    or (registry.floor_pass_inclusive and metric_values.value = registry.floor_value)
+                    metric_values.ranked_value > registry.floor_value
+                    or (registry.floor_pass_inclusive and metric_values.ranked_value = registry.floor_value)
             else
-                metric_values.value < registry.floor_value
-                or (registry.floor_pass_inclusive and metric_values.value = registry.floor_value)
+                metric_values.ranked_value < registry.floor_value
+                or (registry.floor_pass_inclusive and metric_values.ranked_value = registry.floor_value)
         end as passes_floor
-    from metric_values
+    from ranking_values as metric_values
     inner join registry on metric_values.metric_id = registry.metric_id
 ),
 

@@ -189,6 +189,10 @@ all_metrics as (
             combined_finance.data_source = metric_values.data_source
             and combined_finance.quarter = metric_values.quarter
             and combined_finance.trust_code = metric_values.trust_code
+            and metric_values.metric_id in (
+                '{{ var("combined_finance_components")["planned"] }}',
+                '{{ var("combined_finance_components")["year_to_date"] }}'
+            )
     where
         not exists (
             select 1 from metric_values as existing

@@ -2,11 +2,9 @@
 -- footprint (its own attendances plus the type 3 activity NHS England's 'Acute Trust Mapping' attributes to it,
 -- int_ae_acute_footprints__mapped), numerators and denominators summed over the quarter's three months
 -- (registry reporting_basis 'quarter'); only quarters whose three months are all landed and mapped.
--- Reproduces NHS England's acute Q1 2025/26 values (tests/singular/assert_ae_of0013_matches_nhse_q1.sql).
--- value is rounded as NHS England publishes it (half-up, registry value_decimals = 1): NHS England ranks OF0013 and
--- judges the 78% standard on the 1-dp value [D acute Q1 2025/26: scores 123/123 on the 1-dp value, 46/123 on the
--- unrounded one (ties such as RAE/RWF 82.8; RXL 77.98 -> 78.0 meets the standard)]; numerator and denominator
--- stay exact.
+-- Reproduces NHS England's acute Q1 2025/26 values (rpt_metric_value_reconciliation; asserted by
+-- tests/singular/assert_returns_route_reproduces_nhse_acute_q1.sql).
+-- value is unrounded: the scoring ranks OF0013 on its 1-dp published value (registry ranked_on_published_value).
 with
 
 registry as (
@@ -57,10 +55,7 @@ final as (
         quarterly.quarter,
         quarterly.acute_trust_code as trust_code,
         registry.metric_id,
-        {{ round_as_published(
-            '100.0 * quarterly.numerator / nullif(quarterly.denominator, 0)', 'registry.metric_id',
-            'registry.value_decimals'
-        ) }} as value,
+        100.0 * quarterly.numerator / nullif(quarterly.denominator, 0) as value,
         cast(null as varchar) as value_text,
         quarterly.numerator,
         quarterly.denominator,

@@ -15,6 +15,7 @@ final as (
         cohorts,
         value_units,
         cast(value_decimals as integer) as value_decimals,
+        coalesce(ranked_on_published_value, false) as ranked_on_published_value,
         direction,
         scoring_type,
         cast(standard_value as double) as standard_value,

@@ -9,7 +9,9 @@
 --   OF0005 community 52-week waits: 'Jun-25', June 2025 CHS workbook, 80 trusts (rounded 4 -> 3 -> 2 dp);
 --   OF0082 sickness absence: 'Q4 2024-25', January-March 2025 files, 134 trusts;
 --   OF0061, OF0084 staff survey: '2024', NSS24, 134 trusts (R1F through its acute-sector code R1F1);
---   OF0017 Category 2 mean: 'Q1 2025', AmbSYS Apr-Jun 2025, whole seconds then minutes, 1 trust (R1F).
+--   OF0017 Category 2 mean: 'Q1 2025', AmbSYS Apr-Jun 2025, whole seconds then minutes, 1 trust (R1F);
+--   OF0013 A&E 4 hours: 'Q1 2025', monthly CSV x each month's Acute Trust Mapping, acute-trust footprints summed
+--     over April-June 2025, 1 dp, 123 trusts.
 -- Judged on the embedded files only (dbt var check_embedded_data).
 {{ config(enabled=var('check_embedded_data', true), tags=['embedded_data']) }}
 with
@@ -26,7 +28,8 @@ expected as (
         ('OF0082', 134),
         ('OF0061', 134),
         ('OF0084', 134),
-        ('OF0017', 1)
+        ('OF0017', 1),
+        ('OF0013', 123)
     ) as t (metric_id, trusts)
 ),
 
