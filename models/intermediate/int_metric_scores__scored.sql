@@ -167,7 +167,8 @@ all_metrics as (
         reporting_date,
         published_score,
         published_value_rank,
-        value_origin
+        value_origin,
+        value_source
     from metric_values
     union all
     select
@@ -182,7 +183,12 @@ all_metrics as (
         null as published_score,
         null as published_value_rank,
         -- the origin of its components (an input template's, or NHS England's data file)
-        string_agg(distinct metric_values.value_origin, '; ') as value_origin
+        string_agg(distinct metric_values.value_origin, '; ') as value_origin,
+        -- supplied when either component is
+        case
+            when bool_or(metric_values.value_source = 'input_template') then 'input_template'
+            else any_value(metric_values.value_source)
+        end as value_source
     from combined_finance
     inner join metric_values
         on
@@ -258,11 +264,7 @@ final as (
         -- the score over the trusts present when the ranking population lacks a cohort (shown, never used)
         case when not ranked.is_population_complete then ranked.score end as score_over_present_population,
         all_metrics.value_origin,
-        case
-            when all_metrics.data_source <> 'returns' then 'nhse_nof_file'
-            when all_metrics.value_origin like 'input template%' then 'input_template'
-            else 'raw_return'
-        end as value_source
+        all_metrics.value_source
     from all_metrics
     inner join registry on all_metrics.metric_id = registry.metric_id
     left join computed

@@ -88,6 +88,15 @@ returns_values as (
     ]) }}
 ),
 
+returns_sourced as (
+    -- the one place the route tells a value computed from a raw return from one supplied in an input template
+    -- (int_metric_values__inputs labels its rows 'input template <file>: <source>')
+    select
+        *,
+        case when value_origin like 'input template%' then 'input_template' else 'raw_return' end as value_source
+    from returns_values
+),
+
 returns as (
     select
         returns_values.data_source,
@@ -106,8 +115,9 @@ returns as (
         nhse_nof_values.value as published_value,
         returns_values.numerator,
         returns_values.denominator,
-        returns_values.value_origin
-    from returns_values
+        returns_values.value_origin,
+        returns_values.value_source
+    from returns_sourced as returns_values
     left join nhse_nof_values
         on
             returns_values.quarter = nhse_nof_values.quarter
@@ -123,11 +133,11 @@ returns as (
             returns_values.quarter = supplied_scores.quarter
             and returns_values.trust_code = supplied_scores.trust_code
             and returns_values.metric_id = supplied_scores.metric_id
-            and returns_values.value_origin like 'input template%'
+            and returns_values.value_source = 'input_template'
     -- a value computed from a raw return wins over one supplied in an input template for the same metric
     qualify row_number() over (
         partition by returns_values.quarter, returns_values.trust_code, returns_values.metric_id
-        order by returns_values.value_origin like 'input template%', returns_values.value_origin
+        order by returns_values.value_source = 'input_template', returns_values.value_origin
     ) = 1
 ),
 
@@ -137,7 +147,8 @@ all_sources as (
         value as published_value,
         cast(null as double) as numerator,
         cast(null as double) as denominator,
-        'nhse_nof data file' as value_origin
+        'nhse_nof data file' as value_origin,
+        'nhse_nof_file' as value_source
     from nhse_nof
     union all by name
     select * from returns
@@ -160,7 +171,8 @@ final as (
         all_sources.published_value,
         all_sources.numerator,
         all_sources.denominator,
-        all_sources.value_origin
+        all_sources.value_origin,
+        all_sources.value_source
     from all_sources
     inner join trust_quarters
         on

@@ -16,7 +16,7 @@ registry as (
 ),
 
 published as (
-    select * from {{ ref('int_metric_values__unioned') }}
+    select * from metric_values
     where data_source = 'nhse_nof' and value is not null
 ),
 
@@ -39,10 +39,7 @@ computed as (
         metric_values.value_origin
     from metric_values
     inner join registry on metric_values.metric_id = registry.metric_id
-    where
-        metric_values.data_source = 'returns'
-        and metric_values.value is not null
-        and metric_values.value_origin not like 'input template%'
+    where metric_values.value_source = 'raw_return' and metric_values.value is not null
 ),
 
 computed_metric_quarters as (
