@@ -179,11 +179,12 @@ all_metrics as (
         combined_finance.metric_id,
         null as value,
         'derived' as value_status,
-        any_value(metric_values.reporting_date) as reporting_date,
+        -- as NHS England dates OF1080: the quarter (any_value of the two components' dates was arbitrary)
+        combined_finance.quarter as reporting_date,
         null as published_score,
         null as published_value_rank,
         -- the origin of its components (an input template's, or NHS England's data file)
-        string_agg(distinct metric_values.value_origin, '; ') as value_origin,
+        string_agg(distinct metric_values.value_origin, '; ' order by metric_values.value_origin) as value_origin,
         -- supplied when either component is
         case
             when bool_or(metric_values.value_source = 'input_template') then 'input_template'
