@@ -172,7 +172,9 @@ _TYPES = (
     ("Type 2 Departments - Single Specialty", "type2"),
     ("Type 3 Departments - Other A&E/Minor Injury Unit", "type3"),
 )
-_AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
+#: The columns every by-provider sheet of provider or acute-trust activity starts with: code, region, name, and
+#: attendances, within 4 hours and over 4 hours by department type.
+_AE_ACTIVITY_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Code", "code"),
     ("Region", "region"),
     ("Name", "name"),
@@ -182,6 +184,9 @@ _AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
     (f"{_LT4} | Total Attendances < 4 hours", "within_4_hours_total"),
     *((f"{_GT4} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
     (f"{_GT4} | Total Attendances > 4 hours", "over_4_hours_total"),
+)
+_AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
+    *_AE_ACTIVITY_COLUMNS,
     (f"{_PCT} | Percentage in 4 hours or less (all)", "pct_within_4_hours_all"),
     (f"{_PCT} | Percentage in 4 hours or less (type 1)", "pct_within_4_hours_type1"),
     (f"{_PCT} | Percentage in 4 hours or less (type 2)", "pct_within_4_hours_type2"),
@@ -289,15 +294,7 @@ NHSE_AE_ACUTE_TRUST_MAPPING = Collection(
 _MAPPED = "Of which is additional mapped type 3 activity"
 _PERF = "A&E Performance"
 _FOOTPRINT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Code", "code"),
-    ("Region", "region"),
-    ("Name", "name"),
-    *((f"{_ATT} | {c}", f"attendances_{n}") for c, n in _TYPES),
-    (f"{_ATT} | Total attendances", "attendances_total"),
-    *((f"{_LT4} | {c}", f"within_4_hours_{n}") for c, n in _TYPES),
-    (f"{_LT4} | Total Attendances < 4 hours", "within_4_hours_total"),
-    *((f"{_GT4} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
-    (f"{_GT4} | Total Attendances > 4 hours", "over_4_hours_total"),
+    *_AE_ACTIVITY_COLUMNS,
     (f"{_MAPPED} | A&E attendances", "mapped_attendances"),
     (f"{_MAPPED} | A&E attendances > 4 hours", "mapped_over_4_hours"),
     (f"{_PERF} | Percentage in 4 hours or less (type 1) before mapping", "pct_within_4_hours_type1_before_mapping"),
