@@ -29,3 +29,16 @@
     {%- endfor %}
     where false)
 {%- endmacro %}
+
+{% macro latest_landed_rows(relation, key_columns) -%}
+    {#-
+        One row per key from the latest landed file (then the last file name): a later file of the same
+        collection restates a key, e.g. an input template filled in again. `relation` carries landed_at and
+        source_file.
+    -#}
+    select * from {{ relation }}
+    qualify row_number() over (
+        partition by {{ key_columns | join(', ') }}
+        order by landed_at desc, source_file desc
+    ) = 1
+{%- endmacro %}

@@ -61,11 +61,7 @@ candidates as (
 ),
 
 latest as (
-    select * from candidates
-    qualify row_number() over (
-        partition by row_key
-        order by landed_at desc, source_file desc
-    ) = 1
+    {{ latest_landed_rows('candidates', ['row_key']) }}
 )
 
 select * from latest

@@ -24,10 +24,7 @@ renamed as (
 ),
 
 latest as (
-    select * from renamed
-    qualify row_number() over (
-        partition by quarter, trust_code, metric_id order by landed_at desc, source_file desc
-    ) = 1
+    {{ latest_landed_rows('renamed', ['quarter', 'trust_code', 'metric_id']) }}
 )
 
 select * from latest
