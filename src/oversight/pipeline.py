@@ -25,6 +25,7 @@ import duckdb
 from oversight import paths, settings
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
+from oversight.quality import load_config
 
 __all__ = [
     "BuildError",
@@ -206,8 +207,6 @@ def vars_for_data_dir(data_dir: Path, dbt_vars: dict[str, object] | None = None)
     """dbt vars for a build of ``data_dir``: the acceptance checks of the embedded real files (named trusts and
     months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``; the gate's
     reconciliation exceptions (``config/quality_gate.yml``) reach ``rpt_reconciliation``."""
-    from oversight.quality import load_config  # the gate's configuration; imported here to keep startup light
-
     merged: dict[str, object] = {
         "check_embedded_data": data_dir.resolve() == paths.default_data_dir().resolve(),
         # explained, dated differences from NHS England's figures (config/quality_gate.yml)
