@@ -142,26 +142,20 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
         )
         order by 2, 3
     """
+    # one pass over the files: a metric's value row (OF00xx/OF01xx) and score row (OF10xx/OF11xx) meet on the id
     metric_values = f"""
-        with value_rows as (
-            select Quarter, Trust_code, Metric_ID, Value, Units, Reporting_date, file
-            from {nof}
-            where Metric_ID in ({value_ids}) and Value is not null
-        ),
-        score_rows as (
-            select Quarter, Trust_code, 'OF0' || substr(Metric_ID, 4) as Metric_ID, Value as Score, Reporting_date,
-                file, Metric_ID as score_id
-            from {nof}
-            where Metric_ID in ({score_ids}) and Value is not null
-        )
-        select coalesce(v.Quarter, s.Quarter), coalesce(v.Trust_code, s.Trust_code),
-            coalesce(v.Metric_ID, s.Metric_ID), v.Value, v.Units, s.Score,
-            coalesce(v.Reporting_date, s.Reporting_date),
-            'NHS England NOF data file ' || coalesce(v.file, s.file) || ': '
-                || concat_ws('/', v.Metric_ID, s.score_id)
-        from value_rows as v
-        full outer join score_rows as s
-            on v.Quarter = s.Quarter and v.Trust_code = s.Trust_code and v.Metric_ID = s.Metric_ID
+        select Quarter, Trust_code, 'OF0' || substr(Metric_ID, 4) as value_id,
+            max(Value) filter (where substr(Metric_ID, 3, 1) = '0'),
+            max(Units) filter (where substr(Metric_ID, 3, 1) = '0'),
+            max(Value) filter (where substr(Metric_ID, 3, 1) = '1'),
+            coalesce(
+                max(Reporting_date) filter (where substr(Metric_ID, 3, 1) = '0'),
+                max(Reporting_date) filter (where substr(Metric_ID, 3, 1) = '1')
+            ),
+            'NHS England NOF data file ' || any_value(file) || ': ' || string_agg(Metric_ID, '/' order by Metric_ID)
+        from {nof}
+        where Metric_ID in ({value_ids}, {score_ids}) and Value is not null
+        group by Quarter, Trust_code, value_id
         order by 1, 2, 3
     """
     return [
