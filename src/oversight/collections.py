@@ -402,13 +402,15 @@ class RegistryIds:
 
 @dataclass(frozen=True)
 class NonNegative:
-    """Counts (and other quantities that cannot be below zero): every given value of ``fields`` is >= 0.
+    """Counts (and other quantities that cannot be below zero): every given value of ``fields`` is >= 0 and below
+    ``below`` (no NHS count, number of seconds or days reaches a trillion: ``1e308`` is a typing or export error).
 
     A text field (e.g. MHSDS ``measure_value``, which keeps the suppression marker ``*``) is checked where its
     value is a number.
     """
 
     fields: tuple[str, ...]
+    below: float = 1e12
 
 
 @dataclass(frozen=True)

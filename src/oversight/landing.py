@@ -380,8 +380,8 @@ def retire(
         problems = []
         for wanted in source_paths:
             rel = Path(wanted).as_posix()
-            if rel.startswith(f"{data_dir.as_posix().rstrip('/')}/"):
-                rel = rel[len(data_dir.as_posix().rstrip("/")) + 1 :]
+            with contextlib.suppress(ValueError):  # a path naming the data directory, e.g. data/nhse_ae/x.csv
+                rel = Path(wanted).resolve().relative_to(data_dir.resolve()).as_posix()
             found = [(k, e) for k, e in current.items() if e.get("source_path") == rel]
             if not found:
                 problems.append(LandingProblem(rel, None, (), "no current landed file comes from it"))
@@ -1240,7 +1240,8 @@ class _Stager:
             if isinstance(rule, NonNegative):
                 for name in rule.fields:
                     value = number(name)
-                    checks.append(((name,), f"({value} < 0 OR NOT isfinite({value}))", value, "NULL", "negative"))
+                    condition = f"({value} < 0 OR {value} >= {rule.below!r} OR NOT isfinite({value}))"
+                    checks.append(((name,), condition, value, "NULL", f"count:{rule.below:g}"))
             elif isinstance(rule, NotAbove):
                 part, total = number(rule.part), number(rule.total)
                 checks.append(((rule.part, rule.total), f"{part} > {total}", part, total, "above"))
@@ -1261,20 +1262,25 @@ class _Stager:
         found = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {any_flag} LIMIT 1)").fetchone()
         if not found or not found[0]:
             return []
-        union = " UNION ALL ".join(
-            f"SELECT _line, {i} AS check_no, CAST({a} AS DOUBLE) AS a, CAST({b} AS DOUBLE) AS b "
-            f"FROM {table} WHERE coalesce({condition}, false)"
+        # One pass: each flagged row lists the rules it breaks, with the values to show (a UNION ALL of one
+        # branch per rule took seconds to plan on RTT's 216 rules).
+        flagged = ", ".join(
+            f"CASE WHEN coalesce({condition}, false) THEN struct_pack(n := {i}, a := CAST({a} AS DOUBLE), "
+            f"b := CAST({b} AS DOUBLE)) END"
             for i, (_, condition, a, b, _) in enumerate(checks)
         )
         rows = self.con.execute(
-            f"SELECT * FROM ({union}) ORDER BY _line, check_no LIMIT {MAX_PROBLEMS_PER_FILE}"
+            f"SELECT _line, v.n, v.a, v.b FROM (SELECT _line, unnest(list_filter([{flagged}], "
+            f"lambda x: x IS NOT NULL)) AS v FROM {table} WHERE {any_flag}) "
+            f"ORDER BY _line, v.n LIMIT {MAX_PROBLEMS_PER_FILE}"
         ).fetchall()
         problems = []
         for line, check_no, a, b in rows:
             fields, _, _, _, kind = checks[check_no]
             labels = [ctx.label(f) for f in fields]
-            if kind == "negative":
-                message = f"{_number_text(a)} is not a plausible value: a count cannot be negative (or infinite)"
+            if kind.startswith("count:"):
+                limit = kind.removeprefix("count:")
+                message = f"{_number_text(a)} is not a plausible count (expected 0 or more and below {limit})"
             elif kind == "above":
                 message = (
                     f"{labels[0]} ({_number_text(a)}) is above {labels[1]} ({_number_text(b)}), a part above its total"
@@ -1756,7 +1762,7 @@ def _number_text(value: float | None) -> str:
     """A checked value as shown in messages: ``5000``, ``-3.5``, ``inf``."""
     if value is None:
         return "NULL"
-    if value == int(value) if abs(value) < 1e15 else False:
+    if abs(value) < 1e15 and value == int(value):
         return str(int(value))
     return repr(value)
 
