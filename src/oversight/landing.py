@@ -19,6 +19,25 @@ Guarantees:
 * **Append-only.** A different file for the same (collection, period key) replaces the current Parquet; the
   previous one is moved to ``_superseded/``, never deleted. Renames (``os.replace``) are atomic, so readers
   never see a half-written file.
+* **Plausible.** Each collection declares, with its layouts, what its values may be
+  (:attr:`oversight.collections.Collection.plausibility`: counts not negative and below a trillion, parts not
+  above their totals, published percentages and proportions in range, every row's period inside
+  :class:`PeriodWindow`). The rules run as SQL over the whole file; a violation is a :class:`LandingError` naming
+  the file, the line and the column(s), found before anything becomes current.
+* **A transaction, recovered after a kill.** The commit first writes a journal (``_manifest.pending.json``: every
+  rename and manifest event to come), then renames, then appends the events and removes the journal. The next run
+  undoes a commit killed before its renames were all done, and completes one killed after them; a torn last
+  manifest line is cut off (kept as ``_manifest.jsonl.torn-<time>``) with a warning. A landed file whose Parquet
+  the manifest does not record is landed again.
+* **Nothing lost, nothing kept silently.** A current landed file whose source is gone from ``data_dir`` is
+  reported (``report.missing`` and a warning); :func:`retire` (``oversight land --retire <file>``) moves it to
+  ``<collection>/_retired/`` and records a ``retired`` event. An older revision of a file (by its name:
+  ``revised``, ``v2`` ...) never replaces a newer one. A data directory with no recognised file is an error.
+* **Errors, never tracebacks.** OS and parser errors (unreadable file, CR-only or mixed line endings, a line over
+  2 MB) become :class:`LandingError` with the file and, where there is one, the line; a symbolic link to a file
+  outside ``data_dir`` is reported, never read.
+* **Clean.** The scratch folder (``$TMPDIR/oversight-landing-*``) is removed on every exit path (SIGTERM included);
+  folders of killed runs (their owner lock is free) are removed by the next run.
 * **Bounded.** One file at a time is staged in a scratch DuckDB database (threads and memory limit from
   :mod:`oversight.settings`) and dropped once written, so memory does not grow with the number of files.
 

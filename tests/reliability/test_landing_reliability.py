@@ -45,6 +45,7 @@ NOW = datetime(2026, 6, 1, tzinfo=UTC)
 #: case -> (class before issue 11, class now). The acceptance counts these.
 CASES: dict[str, tuple[str, str]] = {
     "ae_breaches_above_attendances": ("silently accepted", "handled"),
+    "implausible_data_publishes_nothing": ("silently accepted", "handled"),
     "ae_negative_count": ("stopped late", "handled"),
     "ae_count_1e308": ("stopped late", "handled"),
     "ae_count_1e309": ("silently accepted", "handled"),
@@ -532,3 +533,28 @@ def test_stale_scratch_folder_of_a_killed_run_is_removed(ae: tuple[Path, Path, P
     report = land(data, landing, now=NOW)
     assert len(report.replaced) == 1
     assert not (scratch_folders() & left)
+
+
+def test_implausible_data_publishes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``oversight run``: a landing error stops the run before the build; no warehouse, no release."""
+    data, target = one_file(tmp_path, AE_MAY)
+    edit_cell(target, 5, "Attendances over 4hrs Type 1", "999999")
+    warehouse = tmp_path / "warehouse" / "oversight.duckdb"
+    releases = tmp_path / "releases"
+    code = cli.main(
+        [
+            "run",
+            "--data-dir",
+            str(data),
+            "--landing-dir",
+            str(tmp_path / "landing"),
+            "--warehouse",
+            str(warehouse),
+            "--releases-dir",
+            str(releases),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and "line 5, columns 'Attendances over 4hrs Type 1'" in err and "nothing was published" in err
+    assert not warehouse.exists() and not (releases / "latest").exists()
+    assert not (tmp_path / "landing").exists()
