@@ -649,6 +649,9 @@ def _recover_journal(landing_dir: Path, journal: Path) -> str:
                     os.replace(other, target)
                 elif os.path.samefile(other, target):
                     other.unlink()  # the link made before the swap, never recorded
+            if other is not None:
+                with contextlib.suppress(OSError):
+                    other.parent.rmdir()  # a _superseded/ folder this commit created
     journal.unlink()
     _clear_incoming(landing_dir)
     return (

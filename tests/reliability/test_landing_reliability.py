@@ -71,6 +71,8 @@ CASES: dict[str, tuple[str, str]] = {
     "kill_between_rename_and_manifest": ("crashed", "handled"),
     "kill_between_two_renames": ("crashed", "handled"),
     "torn_last_manifest_line": ("crashed", "handled"),
+    "parquet_the_manifest_does_not_record": ("silently accepted", "handled"),
+    "disk_full_between_two_renames": ("handled", "handled"),
     "sigterm_while_landing": ("crashed", "handled"),
     "stale_scratch_folder_of_a_killed_run": ("crashed", "handled"),
 }
@@ -558,3 +560,40 @@ def test_implausible_data_publishes_nothing(tmp_path: Path, capsys: pytest.Captu
     assert code == 1 and "line 5, columns 'Attendances over 4hrs Type 1'" in err and "nothing was published" in err
     assert not warehouse.exists() and not (releases / "latest").exists()
     assert not (tmp_path / "landing").exists()
+
+
+def test_a_parquet_the_manifest_does_not_record_is_landed_again(
+    ae: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A landing zone left by a version without the journal, killed between the rename and the manifest write:
+    the next run used to call the file unchanged and never restore the good version (issue 11)."""
+    data, target, landing = ae
+    manifest = landing / MANIFEST_NAME
+    committed = manifest.read_bytes()
+    edit_cell(target, 5, "Other emergency admissions", "40")
+    land(data, landing, now=NOW)
+    manifest.write_bytes(committed)  # the 'replaced' event never written
+    shutil.copy2(AE_MAY, target)  # the operator puts the good file back
+    code, out, err = run_land(capsys, data, landing)
+    assert code == 0 and "1 replaced" in out, err
+    parquet = landing / "nhse_ae_monthly" / "ae-monthly__MSitAE-MAY-2025.parquet"
+    assert landed_sha(parquet) == hashlib.sha256(AE_MAY.read_bytes()).hexdigest()
+
+
+def test_disk_full_between_two_renames_is_undone_in_the_same_run(
+    ae: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data, target, landing = ae
+    shutil.copy2(DATA / "nhse_ae" / "Monthly-AE-April-2025.csv", data / "nhse_ae")
+    edit_cell(target, 5, "Other emergency admissions", "40")
+    real_replace, calls = os.replace, {"n": 0}
+
+    def replace(src: object, dst: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 2:  # April is in place; May's swap finds the disk full
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    err = assert_rejected(capsys, data, landing, "No space left on device", "undid a commit")
+    assert "Traceback" not in err and calls["n"] >= 2
