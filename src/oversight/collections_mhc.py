@@ -158,9 +158,10 @@ MHSDS_MONTHLY = Collection(
         "secondary_level",
         "measure_id",
     ),
-    # Counts, rates and percentages, never negative (checked where the value is a number, not '*').
+    # Mostly counts, but some measures are changes on a year before (MHS95h, negative when a count fell): only the
+    # size is bounded, and infinity ('1e309') refused (checked where the value is a number, not '*').
     plausibility=(
-        NonNegative(("measure_value",)),
+        Within(("measure_value",), -1e12, 1e12, "a value of plausible size (between -1e12 and 1e12)"),
         PeriodOf("date_trunc('month', reporting_period_end)", ("reporting_period_end",)),
     ),
     period_key=FileKindAndLatestDate("mhsds", "reporting_period_end", MHSDS_FILE_NAME),
