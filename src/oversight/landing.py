@@ -587,7 +587,12 @@ def _recover(landing_dir: Path) -> list[str]:
     try:
         if manifest.is_file():
             data = manifest.read_bytes()
-            if data and not data.endswith(b"\n"):
+            if data and not data.endswith(b"\n") and _is_event(data[data.rfind(b"\n") + 1 :]):
+                with manifest.open("ab") as handle:  # a whole event whose line break was not written
+                    handle.write(b"\n")
+                    os.fsync(handle.fileno())
+                warnings.append(f"{_display(manifest)}: its last event lacked its line break; completed")
+            elif data and not data.endswith(b"\n"):
                 cut = data.rfind(b"\n") + 1
                 kept = landing_dir / f"{MANIFEST_NAME}.torn-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
                 kept.write_bytes(data[cut:])
@@ -604,6 +609,14 @@ def _recover(landing_dir: Path) -> list[str]:
     except OSError as exc:
         raise LandingError(f"{_display(landing_dir)}: recovering an interrupted run failed: {_os_reason(exc)}") from exc
     return warnings
+
+
+def _is_event(line: bytes) -> bool:
+    try:
+        event = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return False
+    return isinstance(event, dict) and {"event", "collection", "period_key", "sha256", "parquet"} <= event.keys()
 
 
 def _recover_journal(landing_dir: Path, journal: Path) -> str:

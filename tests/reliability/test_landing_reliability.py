@@ -42,39 +42,41 @@ SICKNESS = DATA / "nhs_sickness_absence" / "NHS Sickness Absence rates CSV, Marc
 LEAGUE = DATA / "nhse_nof" / "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 
-#: case -> (class before issue 11, class now). The acceptance counts these.
+#: case -> (class before issue 11, class now). The acceptance counts these. "Before" is what the issue reports, or
+#: what the landing code of main did with the same input (notes after '#'); "accepted at landing" cases had no rule
+#: that could stop them there and were not traced through the build.
 CASES: dict[str, tuple[str, str]] = {
-    "ae_breaches_above_attendances": ("silently accepted", "handled"),
+    "ae_breaches_above_attendances": ("silently accepted", "handled"),  # issue: published, exit 0
     "implausible_data_publishes_nothing": ("silently accepted", "handled"),
-    "ae_negative_count": ("stopped late", "handled"),
+    "ae_negative_count": ("stopped late", "handled"),  # issue: stopped only by NHS England's figures
     "ae_count_1e308": ("stopped late", "handled"),
-    "ae_count_1e309": ("silently accepted", "handled"),
+    "ae_count_1e309": ("silently accepted", "handled"),  # landed as inf
     "ae_count_literal_inf": ("handled", "handled"),
-    "ae_month_in_the_future": ("silently accepted", "handled"),
-    "ae_month_before_the_window": ("silently accepted", "handled"),
-    "rtt_week_band_above_total": ("silently accepted", "handled"),
-    "sickness_rate_above_100": ("silently accepted", "handled"),
-    "sickness_days_lost_above_available": ("silently accepted", "handled"),
-    "league_segment_out_of_range": ("silently accepted", "handled"),
+    "ae_month_in_the_future": ("silently accepted", "handled"),  # issue: January 2031 published
+    "ae_month_before_the_window": ("silently accepted", "handled"),  # accepted at landing
+    "rtt_week_band_above_total": ("silently accepted", "handled"),  # accepted at landing
+    "sickness_rate_above_100": ("silently accepted", "handled"),  # accepted at landing
+    "sickness_days_lost_above_available": ("silently accepted", "handled"),  # accepted at landing
+    "league_segment_out_of_range": ("silently accepted", "handled"),  # accepted at landing
     "ae_text_in_a_count": ("handled", "handled"),
     "ae_duplicate_key": ("handled", "handled"),
     "ae_missing_column": ("handled", "handled"),
     "ae_not_utf8": ("handled", "handled"),
-    "cr_only_line_endings": ("crashed", "handled"),
-    "lf_header_crlf_body": ("crashed", "handled"),
-    "ten_megabyte_cell": ("crashed", "handled"),
-    "unreadable_file": ("crashed", "handled"),
-    "symlink_to_a_system_file": ("crashed", "handled"),
-    "empty_data_directory": ("silently accepted", "handled"),
+    "cr_only_line_endings": ("crashed", "handled"),  # _csv.Error traceback
+    "lf_header_crlf_body": ("handled", "handled"),  # an error, but naming no line
+    "ten_megabyte_cell": ("handled", "handled"),  # an error, but 'malformed CSV (none): None'
+    "unreadable_file": ("crashed", "handled"),  # PermissionError traceback
+    "symlink_to_a_system_file": ("handled", "handled"),  # an error, but printing the system file's first line
+    "empty_data_directory": ("silently accepted", "handled"),  # old landed data republished
     "older_revision_after_newer": ("silently accepted", "handled"),
-    "file_removed_from_data": ("silently accepted", "handled"),
-    "kill_between_rename_and_manifest": ("crashed", "handled"),
-    "kill_between_two_renames": ("crashed", "handled"),
-    "torn_last_manifest_line": ("crashed", "handled"),
+    "file_removed_from_data": ("silently accepted", "handled"),  # rows kept without a word
+    "kill_between_rename_and_manifest": ("silently accepted", "handled"),  # wrong file current for good
+    "kill_between_two_renames": ("silently accepted", "handled"),  # half a data set current
     "parquet_the_manifest_does_not_record": ("silently accepted", "handled"),
-    "disk_full_between_two_renames": ("handled", "handled"),
-    "sigterm_while_landing": ("crashed", "handled"),
-    "stale_scratch_folder_of_a_killed_run": ("crashed", "handled"),
+    "disk_full_between_two_renames": ("crashed", "handled"),  # OSError traceback, first file committed
+    "torn_last_manifest_line": ("crashed", "handled"),  # every later run failed until edited by hand
+    "sigterm_while_landing": ("silently accepted", "handled"),  # scratch folder left behind
+    "stale_scratch_folder_of_a_killed_run": ("silently accepted", "handled"),  # ~40 MB left per killed run
 }
 
 
@@ -597,3 +599,15 @@ def test_disk_full_between_two_renames_is_undone_in_the_same_run(
     monkeypatch.setattr(os, "replace", replace)
     err = assert_rejected(capsys, data, landing, "No space left on device", "undid a commit")
     assert "Traceback" not in err and calls["n"] >= 2
+
+
+def test_a_last_event_without_its_line_break_is_completed(
+    ae: tuple[Path, Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, _, landing = ae
+    manifest = landing / MANIFEST_NAME
+    good = manifest.read_bytes()
+    manifest.write_bytes(good.rstrip(b"\n"))
+    code, out, err = run_land(capsys, data, landing)
+    assert code == 0 and "lacked its line break" in out and "1 unchanged" in out, err
+    assert manifest.read_bytes() == good
