@@ -285,6 +285,21 @@ def land(
     Raises:
         LandingError: any input problem (nothing is written), or a failure while writing (rolled back).
     """
+    try:
+        return _land(data_dir, landing_dir, registry_dir, now, collections, period_window)
+    except OSError as exc:  # any OS error not met where it happens still names its file, never a traceback
+        where = Path(str(exc.filename)) if exc.filename else Path(landing_dir)
+        raise LandingError(f"{_display(where)}: {_os_reason(exc)}; nothing was landed") from exc
+
+
+def _land(
+    data_dir: Path,
+    landing_dir: Path,
+    registry_dir: Path | None,
+    now: datetime | None,
+    collections: Sequence[Collection],
+    period_window: PeriodWindow | None,
+) -> LandingReport:
     data_dir = Path(data_dir)
     landing_dir = Path(landing_dir)
     registry_dir = Path(registry_dir) if registry_dir is not None else paths.default_registry_dir()

@@ -74,7 +74,11 @@ CASES: dict[str, tuple[str, str]] = {
     "kill_between_two_renames": ("silently accepted", "handled"),  # half a data set current
     "parquet_the_manifest_does_not_record": ("silently accepted", "handled"),
     "disk_full_between_two_renames": ("crashed", "handled"),  # OSError traceback, first file committed
-    "torn_last_manifest_line": ("crashed", "handled"),  # every later run failed until edited by hand
+    "torn_last_manifest_line": ("crashed", "handled"),
+    "landing_dir_blocked_by_a_file": (
+        "crashed",
+        "handled",
+    ),  # NotADirectoryError traceback  # every later run failed until edited by hand
     "sigterm_while_landing": ("silently accepted", "handled"),  # scratch folder left behind
     "stale_scratch_folder_of_a_killed_run": ("silently accepted", "handled"),  # ~40 MB left per killed run
 }
@@ -611,3 +615,10 @@ def test_a_last_event_without_its_line_break_is_completed(
     code, out, err = run_land(capsys, data, landing)
     assert code == 0 and "lacked its line break" in out and "1 unchanged" in out, err
     assert manifest.read_bytes() == good
+
+
+def test_a_landing_dir_blocked_by_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data, _ = one_file(tmp_path, LEAGUE)
+    (tmp_path / "blocked").write_text("a file where a folder should be\n")
+    code, _, err = run_land(capsys, data, tmp_path / "blocked" / "landing")
+    assert code == 1 and "Not a directory; nothing was landed" in err and "Traceback" not in err
