@@ -402,7 +402,14 @@ def retire(
     and the manifest name them) out of the current set: each Parquet moves to ``<collection>/_retired/`` and a
     ``retired`` event is appended to the manifest, in one transaction. The source must be gone from
     ``data_dir`` (else the next run would land it again). Nothing is deleted."""
-    data_dir, landing_dir = Path(data_dir), Path(landing_dir)
+    try:
+        return _retire(Path(data_dir), Path(landing_dir), source_paths, now)
+    except OSError as exc:
+        where = Path(str(exc.filename)) if exc.filename else Path(landing_dir)
+        raise LandingError(f"{_display(where)}: {_os_reason(exc)}; nothing was retired") from exc
+
+
+def _retire(data_dir: Path, landing_dir: Path, source_paths: Sequence[str], now: datetime | None) -> LandingReport:
     at = _utc_naive(now)
     report = LandingReport()
     if not (landing_dir / MANIFEST_NAME).is_file():
