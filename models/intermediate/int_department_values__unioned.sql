@@ -47,19 +47,19 @@ ae_by_type as (
     union all
     select
         month_start,
-        org_code,
-        'Type 2 (single-specialty emergency department)',
-        attendances_type2 - over_4_hours_type2,
-        attendances_type2,
+        org_code as trust_code,
+        'Type 2 (single-specialty emergency department)' as department,
+        attendances_type2 - over_4_hours_type2 as numerator,
+        attendances_type2 as denominator,
         source_file
     from ae_months
     union all
     select
         month_start,
-        org_code,
-        'Types 3-4 (urgent treatment centre, minor injury unit, walk-in centre)',
-        attendances_other - over_4_hours_other,
-        attendances_other,
+        org_code as trust_code,
+        'Types 3-4 (urgent treatment centre, minor injury unit, walk-in centre)' as department,
+        attendances_other - over_4_hours_other as numerator,
+        attendances_other as denominator,
         source_file
     from ae_months
 ),
@@ -78,14 +78,14 @@ flows as (
     from ae_by_type
     union all
     select
-        'cancer',
-        '% within the ' || standard || ' standard',
-        true,
+        'cancer' as department_group,
+        '% within the ' || standard || ' standard' as measure,
+        true as higher_is_better,
         month_start,
-        org_code,
-        standard || ': ' || cancer_type,
-        within_standard,
-        total_treated,
+        org_code as trust_code,
+        standard || ': ' || cancer_type as department,
+        within_standard as numerator,
+        total_treated as denominator,
         source_file
     from cwt
 ),
@@ -132,15 +132,15 @@ snapshots as (
     group by all
     union all
     select
-        'community',
-        '% waiting 52 weeks or more',
-        false,
-        date_trunc('month', month_end_date),
-        organisation_code,
-        service,
-        coalesce(waiting_52_104_weeks, 0) + coalesce(waiting_over_104_weeks, 0),
-        total_waiting,
-        source_file
+        'community' as department_group,
+        '% waiting 52 weeks or more' as measure,
+        false as higher_is_better,
+        date_trunc('month', month_end_date) as month_start,
+        organisation_code as trust_code,
+        service as department,
+        coalesce(waiting_52_104_weeks, 0) + coalesce(waiting_over_104_weeks, 0) as numerator,
+        total_waiting as denominator,
+        source_file as source_files
     from chs
 ),
 

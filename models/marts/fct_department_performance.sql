@@ -1,7 +1,8 @@
--- What a rank hides (issue 13.2): each department of a trust (A&E department type, cancer standard x cancer type,
--- diagnostic test, community service) placed among the same departments of every NHS trust nationally.
+-- What a rank hides (issue 13.2): each department of a trust (A&E department type, cancer standard x cancer
+-- type, diagnostic test, community service) placed among the same departments of every NHS trust nationally.
 -- national_percentile = mid-rank share of the other assessed departments that perform worse: (strictly worse +
--- half the tied) / (assessed - 1); 0 = the worst alone, 1 = the best alone, all tied = 0.5. A department is assessed when its denominator reaches var
+-- half the tied) / (assessed - 1); 0 = the worst alone, 1 = the best alone, all tied = 0.5.
+-- A department is assessed when its denominator reaches var
 -- department_min_denominator and at least var department_min_peers departments are assessed; it is in the national
 -- bottom decile (var department_bottom_share) when its percentile is below that share.
 with
