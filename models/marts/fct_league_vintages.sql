@@ -47,10 +47,16 @@ metric_changes as (
         coalesce(metric_first.quarter, metric_now.quarter) as quarter,
         coalesce(metric_first.trust_code, metric_now.trust_code) as trust_code,
         coalesce(metric_first.metric_id, metric_now.metric_id) as metric_id,
-        metric_first.metric_id is null or metric_now.metric_id is null
-        or metric_first.value is distinct from metric_now.value as is_value_changed,
-        metric_first.metric_id is null or metric_now.metric_id is null
-        or metric_first.score is distinct from metric_now.score as is_score_changed
+        coalesce(metric_first.value != metric_now.value, true)
+        and not (
+            metric_first.value is null and metric_now.value is null and metric_now.metric_id is not null
+            and metric_first.metric_id is not null
+        ) as is_value_changed,
+        coalesce(metric_first.score != metric_now.score, true)
+        and not (
+            metric_first.score is null and metric_now.score is null and metric_now.metric_id is not null
+            and metric_first.metric_id is not null
+        ) as is_score_changed
     from metric_first
     full outer join metric_now
         on
