@@ -84,6 +84,7 @@ final as (
         placed.numerator,
         placed.denominator,
         placed.value,
+        cast({{ var('department_min_denominator') }} as double) as min_denominator,
         placed.is_assessed,
         cast(placed.peers_assessed as integer) as peers_assessed,
         placed.national_percentile,
