@@ -137,7 +137,13 @@ snapshots as (
         false as higher_is_better,
         date_trunc('month', month_end_date) as month_start,
         organisation_code as trust_code,
-        service as department,
+        -- the staged service keys read as words: 'a_audiology' -> 'adults: audiology'
+        case
+            when service like 'a\_%' escape '\' then 'adults: ' || replace(substr(service, 3), '_', ' ')
+            when service like 'cyp\_%' escape '\'
+                then 'children and young people: ' || replace(substr(service, 5), '_', ' ')
+            else replace(service, '_', ' ')
+        end as department,
         coalesce(waiting_52_104_weeks, 0) + coalesce(waiting_over_104_weeks, 0) as numerator,
         total_waiting as denominator,
         source_file as source_files
