@@ -55,3 +55,19 @@
     {#- [D 122/122] methodology.md 8.3: adjusted segment, then the 2-dp average metric score. -#}
     adjusted_segment, {{ round_half_up('average_score') }}
 {%- endmacro %}
+
+{% macro normal_quantile(probability) -%}
+    {#-
+        The standard normal quantile of a probability in (0.5, 1) (Abramowitz and Stegun 26.2.23, error below
+        4.5e-4): 0.975 -> 1.960. Used to turn a standard deviation into the central interval var
+        bootstrap_interval names.
+    -#}
+    (
+        sqrt(-2 * ln(1 - {{ probability }}))
+        - (2.515517 + 0.802853 * sqrt(-2 * ln(1 - {{ probability }})) + 0.010328 * (-2 * ln(1 - {{ probability }})))
+        / (
+            1 + 1.432788 * sqrt(-2 * ln(1 - {{ probability }})) + 0.189269 * (-2 * ln(1 - {{ probability }}))
+            + 0.001308 * power(-2 * ln(1 - {{ probability }}), 1.5)
+        )
+    )
+{%- endmacro %}

@@ -1,4 +1,4 @@
--- Segment cut-points per data source x quarter x cohort (methodology.md 5.2), by the method the
+-- Segment cut-points per scenario x data source x quarter x cohort (methodology.md 5.2), by the method the
 -- `segment_cut_point_method` var names, falling back to `segment_cut_point_fallback` where it has nothing
 -- to work from:
 --   pooled_quartiles         quartiles (QUARTILE.INC) of the average score pooled over every cohort present [D]
@@ -41,6 +41,7 @@ fixed_thresholds as (
 
 scope as (
     select distinct
+        scenario,
         data_source,
         quarter,
         cohort
@@ -49,17 +50,19 @@ scope as (
 
 pooled_quartiles as (
     select
+        scenario,
         data_source,
         quarter,
         quantile_cont(segmented_score, 0.25) as cut_point_1,
         quantile_cont(segmented_score, 0.50) as cut_point_2,
         quantile_cont(segmented_score, 0.75) as cut_point_3
     from averages
-    group by data_source, quarter
+    group by scenario, data_source, quarter
 ),
 
 per_cohort_quartiles as (
     select
+        scenario,
         data_source,
         quarter,
         cohort,
@@ -67,7 +70,7 @@ per_cohort_quartiles as (
         quantile_cont(segmented_score, 0.50) as cut_point_2,
         quantile_cont(segmented_score, 0.75) as cut_point_3
     from averages
-    group by data_source, quarter, cohort
+    group by scenario, data_source, quarter, cohort
 ),
 
 inferred_intervals as (
@@ -86,6 +89,7 @@ inferred_intervals as (
 candidates as (
     -- one row per method; union by name fills the interval columns of the quartile and fixed methods with null
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -95,9 +99,13 @@ candidates as (
         pooled_quartiles.cut_point_3
     from scope
     inner join pooled_quartiles
-        on scope.data_source = pooled_quartiles.data_source and scope.quarter = pooled_quartiles.quarter
+        on
+            scope.scenario = pooled_quartiles.scenario
+            and scope.data_source = pooled_quartiles.data_source
+            and scope.quarter = pooled_quartiles.quarter
     union all by name
     select
+        scenario,
         data_source,
         quarter,
         cohort,
@@ -108,6 +116,7 @@ candidates as (
     from per_cohort_quartiles
     union all by name
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -119,6 +128,7 @@ candidates as (
     cross join fixed_thresholds
     union all by name
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -147,12 +157,13 @@ chosen as (
     from candidates
     where method in ('{{ var("segment_cut_point_method") }}', '{{ var("segment_cut_point_fallback") }}')
     qualify row_number() over (
-        partition by data_source, quarter, cohort order by (method = '{{ var("segment_cut_point_method") }}') desc
+        partition by scenario, data_source, quarter, cohort order by (method = '{{ var("segment_cut_point_method") }}') desc
     ) = 1
 ),
 
 final as (
     select
+        scenario,
         data_source,
         quarter,
         cohort,

@@ -32,7 +32,8 @@ unadjusted as (
     from averages
     left join cut_points
         on
-            averages.data_source = cut_points.data_source
+            averages.scenario = cut_points.scenario
+            and averages.data_source = cut_points.data_source
             and averages.quarter = cut_points.quarter
             and averages.cohort = cut_points.cohort
     left join adjustments
