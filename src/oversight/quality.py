@@ -64,6 +64,8 @@ PUBLIC_MARTS = (
     "fct_icb_aggregates",
     "rpt_reconciliation",
     "rpt_metric_value_reconciliation",
+    "rpt_league_table_provisional",
+    "rpt_provisional_backtest",
 )
 ROWS_SHOWN = 10
 
