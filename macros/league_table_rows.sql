@@ -5,7 +5,7 @@
         and `published` (int_published_outcomes__pivoted); `keys` are further league columns put first (e.g.
         scenario). rpt_league_table and rpt_league_table_provisional share it.
     -#}
-select
+    select
     {%- for key in keys %}
     league.{{ key }},
     {%- endfor %}
@@ -61,9 +61,9 @@ left join ranges
         league.data_source = ranges.data_source
         and league.quarter = ranges.quarter
         and league.trust_code = ranges.trust_code
-        {%- for key in keys %}
+    {%- for key in keys %}
         and league.{{ key }} = ranges.{{ key }}
-        {%- endfor %}
+    {%- endfor %}
 left join trusts
     on
         league.trust_code = trusts.trust_code

@@ -38,32 +38,36 @@ scenarios as (
 
 scores as (
     select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        score,
-        weight,
-        row_number() over (partition by scenario, data_source, quarter, trust_code order by metric_id) - 1
-            as score_index
-    from {{ ref('int_metric_scores__scored') }}
-    where include_in_average and score is not null and scenario in (select scenario from scenarios)
+        scored.scenario,
+        scored.data_source,
+        scored.quarter,
+        scored.trust_code,
+        scored.score,
+        scored.weight,
+        row_number() over (
+            partition by scored.scenario, scored.data_source, scored.quarter, scored.trust_code
+            order by scored.metric_id
+        ) - 1 as score_index
+    from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where scored.include_in_average and scored.score is not null
 ),
 
 all_trusts as (
     select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        cohort,
-        metrics_scored,
-        financial_override,
-        cut_point_1,
-        cut_point_2,
-        cut_point_3
-    from {{ ref('int_trust_quarters__segmented') }}
-    where metrics_scored > 0 and scenario in (select scenario from scenarios)
+        segmented.scenario,
+        segmented.data_source,
+        segmented.quarter,
+        segmented.trust_code,
+        segmented.cohort,
+        segmented.metrics_scored,
+        segmented.financial_override,
+        segmented.cut_point_1,
+        segmented.cut_point_2,
+        segmented.cut_point_3
+    from {{ ref('int_trust_quarters__segmented') }} as segmented
+    inner join scenarios on segmented.scenario = scenarios.scenario
+    where segmented.metrics_scored > 0
 ),
 
 score_inputs as (
@@ -168,12 +172,15 @@ replicates as (
 ),
 
 {#- var bootstrap_batches is per scenario: each scenario that draws adds as many batches (memory stays per batch) -#}
-{%- set drawing_scenarios = 1 -%}
 {#- (a unit test's inputs are CTEs, not tables a query can read beforehand: one scenario's batches there) -#}
+{%- set drawing_scenarios = 1 -%}
 {%- if execute and not (ref('engine_scenarios') | string).startswith('__dbt__cte__') -%}
-    {%- set drawing_scenarios = run_query(
+    {%- set counted = run_query(
         'select count(*) from ' ~ ref('engine_scenarios') ~ ' where draw_likely_ranges'
-    ).columns[0].values()[0] | int -%}
+    ) -%}
+    {%- if counted is not string -%}
+        {%- set drawing_scenarios = counted.columns[0].values()[0] | int -%}
+    {%- endif -%}
 {%- endif %}
 {% set batches = [(var('bootstrap_batches', 4) | int) * ([drawing_scenarios, 1] | max), 1] | max %}
 intervals as (

@@ -15,13 +15,14 @@ scenarios as (
 ),
 
 scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
-    where include_in_average and score is not null and scenario in (select scenario from scenarios)
+    select scored.* from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where scored.include_in_average and scored.score is not null
 ),
 
 scenario_values as (
-    select * from {{ ref('int_metric_values__scenarios') }}
-    where scenario in (select scenario from scenarios)
+    select scenario_values.* from {{ ref('int_metric_values__scenarios') }} as scenario_values
+    inner join scenarios on scenario_values.scenario = scenarios.scenario
 ),
 
 revisions as (
@@ -29,8 +30,8 @@ revisions as (
 ),
 
 league as (
-    select * from {{ ref('int_league__ranked') }}
-    where scenario in (select scenario from scenarios)
+    select ranked.* from {{ ref('int_league__ranked') }} as ranked
+    inner join scenarios on ranked.scenario = scenarios.scenario
 ),
 
 bootstrapped as (
@@ -106,11 +107,15 @@ widened_scores as (
         bootstrapped.league_rank_low as bootstrap_rank_low,
         bootstrapped.league_rank_high as bootstrap_rank_high,
         league.average_score - sqrt(
-            power(greatest(league.average_score - coalesce(bootstrapped.average_score_low, league.average_score), 0), 2)
+            power(
+                greatest(league.average_score - coalesce(bootstrapped.average_score_low, league.average_score), 0), 2
+            )
             + power({{ normal_quantile('(1 + ' ~ var('bootstrap_interval') ~ ') / 2') }} * trust_sds.revision_sd, 2)
         ) as widened_average_low,
         league.average_score + sqrt(
-            power(greatest(coalesce(bootstrapped.average_score_high, league.average_score) - league.average_score, 0), 2)
+            power(
+                greatest(coalesce(bootstrapped.average_score_high, league.average_score) - league.average_score, 0), 2
+            )
             + power({{ normal_quantile('(1 + ' ~ var('bootstrap_interval') ~ ') / 2') }} * trust_sds.revision_sd, 2)
         ) as widened_average_high
     from league
@@ -158,19 +163,19 @@ end_ranks as (
         ends.trust_code,
         1 + count(others.trust_code) filter (
             where
-                others.adjusted_segment < ends.best_segment
-                or (
-                    others.adjusted_segment = ends.best_segment
-                    and {{ round_half_up('others.average_score') }} < ends.best_average_rounded
-                )
+            others.adjusted_segment < ends.best_segment
+            or (
+                others.adjusted_segment = ends.best_segment
+                and {{ round_half_up('others.average_score') }} < ends.best_average_rounded
+            )
         ) as best_rank,
         1 + count(others.trust_code) filter (
             where
-                others.adjusted_segment < ends.worst_segment
-                or (
-                    others.adjusted_segment = ends.worst_segment
-                    and {{ round_half_up('others.average_score') }} < ends.worst_average_rounded
-                )
+            others.adjusted_segment < ends.worst_segment
+            or (
+                others.adjusted_segment = ends.worst_segment
+                and {{ round_half_up('others.average_score') }} < ends.worst_average_rounded
+            )
         ) as worst_rank
     from ends
     left join league as others

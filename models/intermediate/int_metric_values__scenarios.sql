@@ -48,7 +48,9 @@ final_scenario as (
         cast(null as varchar) as carried_from_quarter
     from unioned
     inner join scenarios
-        on scenarios.scenario_kind = 'final' and list_contains(string_split(scenarios.data_sources, '|'), unioned.data_source)
+        on
+            scenarios.scenario_kind = 'final'
+            and list_contains(string_split(scenarios.data_sources, '|'), unioned.data_source)
 ),
 
 scenario_trust_quarters as (
@@ -175,7 +177,7 @@ carried as (
         on
             scenario_trust_quarters.data_source = earlier.data_source
             and scenario_trust_quarters.trust_code = earlier.trust_code
-            and earlier.quarter_start_date < scenario_trust_quarters.quarter_start_date
+            and scenario_trust_quarters.quarter_start_date > earlier.quarter_start_date
     inner join registry on earlier.metric_id = registry.metric_id
     where
         scenario_trust_quarters.carry_forward

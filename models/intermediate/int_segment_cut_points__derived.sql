@@ -157,7 +157,8 @@ chosen as (
     from candidates
     where method in ('{{ var("segment_cut_point_method") }}', '{{ var("segment_cut_point_fallback") }}')
     qualify row_number() over (
-        partition by scenario, data_source, quarter, cohort order by (method = '{{ var("segment_cut_point_method") }}') desc
+        partition by scenario, data_source, quarter, cohort
+        order by (method = '{{ var("segment_cut_point_method") }}') desc
     ) = 1
 ),
 

@@ -31,12 +31,20 @@ cohort_metrics as (
     group by cohort
 ),
 
+scenario_quarters as (
+    select distinct
+        scenario,
+        data_source,
+        quarter
+    from scores
+),
+
 trust_quarters as (
     select
         scenario_quarters.scenario,
         enumerated.*
     from enumerated
-    inner join (select distinct scenario, data_source, quarter from scores) as scenario_quarters
+    inner join scenario_quarters
         on enumerated.data_source = scenario_quarters.data_source and enumerated.quarter = scenario_quarters.quarter
 ),
 

@@ -11,8 +11,8 @@ scenarios as (
 ),
 
 league as (
-    select * from {{ ref('int_league__ranked') }}
-    where scenario in (select scenario from scenarios)
+    select ranked.* from {{ ref('int_league__ranked') }} as ranked
+    inner join scenarios on ranked.scenario = scenarios.scenario
 ),
 
 trust_quarters as (
@@ -32,13 +32,14 @@ published as (
 ),
 
 scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
-    where include_in_average and score is not null and scenario in (select scenario from scenarios)
+    select scored.* from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where scored.include_in_average and scored.score is not null
 ),
 
 scenario_values as (
-    select * from {{ ref('int_metric_values__scenarios') }}
-    where scenario in (select scenario from scenarios)
+    select scenario_values.* from {{ ref('int_metric_values__scenarios') }} as scenario_values
+    inner join scenarios on scenario_values.scenario = scenarios.scenario
 ),
 
 windows as (
@@ -70,7 +71,7 @@ metric_bases as (
             and scores.quarter = scenario_values.quarter
             and scores.trust_code = scenario_values.trust_code
             and (
-                scenario_values.metric_id = scores.metric_id
+                scores.metric_id = scenario_values.metric_id
                 or (
                     scores.value_status = 'derived'
                     and scenario_values.metric_id in (
@@ -106,7 +107,7 @@ latest as (
 
 final as (
     select
-        tabled.* exclude (scenario),
+        tabled.* exclude (tabled.scenario),
         scenarios.months_available,
         windows.months_used,
         cast(coalesce(metric_counts.metrics_provisional, 0) as integer) as metrics_provisional,

@@ -10,11 +10,11 @@ check_league as (
 ),
 
 final_league as (
-    select * from {{ ref('int_league__ranked') }}
+    select ranked.* from {{ ref('int_league__ranked') }} as ranked
     where
-        scenario = 'final'
-        and quarter in (select distinct quarter from check_league)
-        and data_source in (select distinct data_source from check_league)
+        ranked.scenario = 'final'
+        and ranked.quarter in (select distinct check_league.quarter from check_league)
+        and ranked.data_source in (select distinct check_league.data_source from check_league)
 ),
 
 check_scores as (
@@ -23,11 +23,11 @@ check_scores as (
 ),
 
 final_scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
+    select scored.* from {{ ref('int_metric_scores__scored') }} as scored
     where
-        scenario = 'final'
-        and quarter in (select distinct quarter from check_scores)
-        and data_source in (select distinct data_source from check_scores)
+        scored.scenario = 'final'
+        and scored.quarter in (select distinct check_scores.quarter from check_scores)
+        and scored.data_source in (select distinct check_scores.data_source from check_scores)
 ),
 
 league_differences as (
