@@ -16,12 +16,24 @@
     end
 {%- endmacro %}
 
-{% macro segment_average_score(average_score) -%}
-    {#- The figure compared with the cut-points: 2-dp (as published) or full precision (dbt var). -#}
-    {%- if var('segment_on_rounded_average') -%}
-        {{ round_half_up(average_score) }}
+{% macro segment_average_score(average_score, on_rounded=none) -%}
+    {#-
+        The figure compared with the cut-points: 2-dp (as published) or full precision (dbt var
+        segment_on_rounded_average). `on_rounded` is a column overriding the var row by row where not null (an
+        engine scenario's method choice, seeds/engine_scenarios.csv).
+    -#}
+    {%- if on_rounded is none -%}
+        {%- if var('segment_on_rounded_average') -%}
+            {{ round_half_up(average_score) }}
+        {%- else -%}
+            {{ average_score }}
+        {%- endif -%}
     {%- else -%}
-        {{ average_score }}
+        case
+            when coalesce({{ on_rounded }}, {{ var('segment_on_rounded_average') }})
+                then {{ round_half_up(average_score) }}
+            else {{ average_score }}
+        end
     {%- endif -%}
 {%- endmacro %}
 

@@ -1,5 +1,5 @@
 -- The scoring engine's input per scenario (seeds/engine_scenarios.csv) x data source x quarter x trust x metric.
--- 'final': every row of int_metric_values__unioned as it is. Provisional scenarios (issue 14), per quarter the
+-- 'final' and the method variants (issue 13.3): every row of int_metric_values__unioned as it is. Provisional scenarios (issue 14), per quarter the
 -- monthly returns reach and trust of the returns route's quarter:
 --   provisional      a value from the quarter's first `months_available` months (int_metric_values__provisional)
 --   known            a value fixed before the quarter starts (previous quarter, staff survey year): the
@@ -49,7 +49,7 @@ final_scenario as (
     from unioned
     inner join scenarios
         on
-            scenarios.scenario_kind = 'final'
+            scenarios.scenario_kind in ('final', 'method')
             and list_contains(string_split(scenarios.data_sources, '|'), unioned.data_source)
 ),
 

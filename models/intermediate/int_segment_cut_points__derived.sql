@@ -7,14 +7,21 @@
 --   inferred_from_published  midpoints of the intervals that NHS England's published unadjusted segments
 --                            (OF5003; where a release lacks it, adjusted segments of trusts the financial
 --                            override cannot have moved) leave for each boundary (reported with the intervals)
+-- A method variant (seeds/engine_scenarios.csv, cut_point_method; segment_on_rounded_average) overrides the vars.
 with
+
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
+),
 
 averages as (
     select
-        *,
-        {{ segment_average_score('average_score') }} as segmented_score
-    from {{ ref('int_trust_quarters__averaged') }}
-    where average_score is not null
+        averaged.*,
+        {{ segment_average_score('averaged.average_score', 'scenarios.segment_on_rounded_average') }}
+            as segmented_score
+    from {{ ref('int_trust_quarters__averaged') }} as averaged
+    inner join scenarios on averaged.scenario = scenarios.scenario
+    where averaged.average_score is not null
 ),
 
 published as (
@@ -150,15 +157,21 @@ candidates as (
         and inferred_intervals.cut_point_3_low is not null and inferred_intervals.cut_point_3_high is not null
 ),
 
-chosen as (
+requested as (
     select
-        *,
-        method = '{{ var("segment_cut_point_method") }}' as is_requested_method
+        candidates.*,
+        candidates.method = coalesce(scenarios.cut_point_method, '{{ var("segment_cut_point_method") }}')
+            as is_requested_method
     from candidates
-    where method in ('{{ var("segment_cut_point_method") }}', '{{ var("segment_cut_point_fallback") }}')
+    inner join scenarios on candidates.scenario = scenarios.scenario
+),
+
+chosen as (
+    select * from requested
+    where is_requested_method or method = '{{ var("segment_cut_point_fallback") }}'
     qualify row_number() over (
         partition by scenario, data_source, quarter, cohort
-        order by (method = '{{ var("segment_cut_point_method") }}') desc
+        order by is_requested_method desc
     ) = 1
 ),
 

@@ -1,10 +1,21 @@
 -- Average metric score (methodology.md 5.1): weighted mean of the scores that count in the average, at
 -- full precision; metrics with no score are excluded (the manual's "score of 0"). Infection metrics weigh 1/3.
--- Per scenario (seeds/engine_scenarios.csv): every trust-quarter of a route's quarter the scenario scores.
+-- Per scenario (seeds/engine_scenarios.csv): every trust-quarter of a route's quarter the scenario scores. A
+-- method variant may weigh every metric 1, or leave out metrics whose ranking population is incomplete.
 with
 
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
+),
+
 scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
+    select
+        scored.* replace (
+            case when coalesce(scenarios.equal_weights, false) then 1.0 else scored.weight end as weight
+        )
+    from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where not (coalesce(scenarios.exclude_incomplete_populations, false) and scored.is_population_complete = false)
 ),
 
 enumerated as (

@@ -66,6 +66,7 @@ PUBLIC_MARTS = (
     "rpt_metric_value_reconciliation",
     "rpt_league_table_provisional",
     "rpt_provisional_backtest",
+    "rpt_method_sensitivity",
 )
 ROWS_SHOWN = 10
 
