@@ -22,18 +22,12 @@
         segment_on_rounded_average). `on_rounded` is a column overriding the var row by row where not null (an
         engine scenario's method choice, seeds/engine_scenarios.csv).
     -#}
-    {%- if on_rounded is none -%}
-        {%- if var('segment_on_rounded_average') -%}
-            {{ round_half_up(average_score) }}
-        {%- else -%}
-            {{ average_score }}
-        {%- endif -%}
+    {%- if on_rounded is none and var('segment_on_rounded_average') -%}
+        {{ round_half_up(average_score) }}
+    {%- elif on_rounded is none -%}
+        {{ average_score }}
     {%- else -%}
-        case
-            when coalesce({{ on_rounded }}, {{ var('segment_on_rounded_average') }})
-                then {{ round_half_up(average_score) }}
-            else {{ average_score }}
-        end
+        (case when coalesce({{ on_rounded }}, {{ var('segment_on_rounded_average') }}) then {{ round_half_up(average_score) }} else {{ average_score }} end)
     {%- endif -%}
 {%- endmacro %}
 

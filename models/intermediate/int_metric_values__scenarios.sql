@@ -1,6 +1,6 @@
 -- The scoring engine's input per scenario (seeds/engine_scenarios.csv) x data source x quarter x trust x metric.
--- 'final' and the method variants (issue 13.3): every row of int_metric_values__unioned as it is. Provisional scenarios (issue 14), per quarter the
--- monthly returns reach and trust of the returns route's quarter:
+-- 'final' and the method variants (issue 13.3): every row of int_metric_values__unioned as it is. Provisional
+-- scenarios (issue 14), per quarter the monthly returns reach and trust of the returns route's quarter:
 --   provisional      a value from the quarter's first `months_available` months (int_metric_values__provisional)
 --   known            a value fixed before the quarter starts (previous quarter, staff survey year): the
 --                    quarter's own value
