@@ -13,6 +13,7 @@ Layout of the output folder::
     <data_source>/<quarter>/trust/<code>.html      one page per trust and quarter
     <data_source>/<quarter>/icb/<code>.html        one page per ICB and quarter
     provisional/league-<cohort>.html               ours, provisional: the latest quarter from its months so far
+    sensitivity/<data_source>/<quarter>/<cohort>.html  the table under each method variant
 
 Quarters are written as slugs (``Q1 2025/26`` -> ``q1-2025-26``).
 """
@@ -45,7 +46,9 @@ __all__ = [
     "provisional_status",
     "quarter_slug",
     "render_provisional_pages",
+    "render_sensitivity_pages",
     "render_site",
+    "sensitivity_path",
     "setting_notes",
     "trust_path",
 ]
@@ -526,6 +529,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     overall = [r for r in data.reconciliation if r["is_judged"]]
 
     provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
+    sensitivity_pages = render_sensitivity_pages(duckdb_path, out_dir, common)
     template = env.get_template("index.html")
     index = out_dir / "index.html"
     _write(
@@ -536,6 +540,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             reconciliation=overall,
             sources=sources,
             provisional_pages=provisional_pages,
+            sensitivity_pages=sensitivity_pages,
             **common,
         ),
     )
@@ -719,3 +724,68 @@ def print_provisional_status(duckdb_path: Path) -> None:
     status = provisional_status(Path(duckdb_path))
     if status:
         print(status)
+
+
+# ------------------------------------------------------------------------------------ method sensitivity
+
+
+def sensitivity_path(data_source: str, quarter: str, cohort: str) -> str:
+    """The method-sensitivity page of a cohort and quarter (issue 13.3)."""
+    return f"sensitivity/{data_source}/{quarter_slug(quarter)}/{cohort}.html"
+
+
+def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[str, object]) -> list[str]:
+    """One page per data source, quarter and cohort: how many trusts each method variant moves to another segment,
+    and per trust the published-method rank beside its best and worst rank and segment over the variants. Returns
+    the pages written (none when the warehouse has no rpt_method_sensitivity)."""
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        present = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'rpt_method_sensitivity'"
+        ).fetchall()[0][0]
+        if not present:
+            return []
+        rows = _rows(
+            con,
+            "select * from marts.rpt_method_sensitivity "
+            "order by data_source, quarter_start_date, cohort, published_method_rank, trust_code, variant",
+        )
+    finally:
+        con.close()
+    template = _environment().get_template("sensitivity.html")
+    written = []
+    for (source, quarter, cohort), table in _group(rows, "data_source", "quarter", "cohort").items():
+        variants = [
+            {
+                "variant": r["variant"],
+                "method_choice": r["method_choice"],
+                "description": r["variant_description"],
+                "trusts_changing_segment": r["trusts_changing_segment"],
+                "unranked": sum(1 for t in table if t["variant"] == r["variant"] and not t["is_ranked"]),
+            }
+            for r in _distinct_by(table, "variant")
+        ]
+        trusts = [r for r in table if r["variant"] == "final"]
+        page = sensitivity_path(source, quarter, cohort)
+        _write(
+            Path(out_dir) / page,
+            template.render(
+                root="../../../",
+                data_source=source,
+                quarter=quarter,
+                cohort=cohort,
+                variants=variants,
+                trusts=trusts,
+                **common,
+            ),
+        )
+        written.append(page)
+    return written
+
+
+def _distinct_by(rows: Iterable[Row], key: str) -> list[Row]:
+    seen: dict[Any, Row] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())
