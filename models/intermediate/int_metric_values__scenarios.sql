@@ -54,7 +54,7 @@ final_scenario as (
 ),
 
 scenario_trust_quarters as (
-    -- the returns route's trust-quarters of every quarter the monthly returns reach, per provisional scenario
+    -- the returns route's trust-quarters of every quarter the monthly returns reach with the scenario's months
     select
         scenarios.scenario,
         scenarios.months_available,
@@ -70,9 +70,12 @@ scenario_trust_quarters as (
     where
         scenarios.scenario_kind <> 'final'
         and trust_quarters.data_source = 'returns'
+        -- the quarter has that many months in: some monthly metric has a value over them
         and exists (
-            select 1 from windows
-            where windows.quarter = trust_quarters.quarter and windows.months_available = scenarios.months_available
+            select 1 from provisional_values
+            where
+                provisional_values.quarter = trust_quarters.quarter
+                and provisional_values.months_available = scenarios.months_available
         )
 ),
 
