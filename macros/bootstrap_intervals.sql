@@ -29,7 +29,8 @@ replicate_draws as (
     from trusts
     inner join trust_scores
         on
-            trusts.data_source = trust_scores.data_source
+            trusts.scenario = trust_scores.scenario
+            and trusts.data_source = trust_scores.data_source
             and trusts.quarter = trust_scores.quarter
             and trusts.trust_code = trust_scores.trust_code
     cross join replicates

@@ -16,12 +16,18 @@
     end
 {%- endmacro %}
 
-{% macro segment_average_score(average_score) -%}
-    {#- The figure compared with the cut-points: 2-dp (as published) or full precision (dbt var). -#}
-    {%- if var('segment_on_rounded_average') -%}
+{% macro segment_average_score(average_score, on_rounded=none) -%}
+    {#-
+        The figure compared with the cut-points: 2-dp (as published) or full precision (dbt var
+        segment_on_rounded_average). `on_rounded` is a column overriding the var row by row where not null (an
+        engine scenario's method choice, seeds/engine_scenarios.csv).
+    -#}
+    {%- if on_rounded is none and var('segment_on_rounded_average') -%}
         {{ round_half_up(average_score) }}
-    {%- else -%}
+    {%- elif on_rounded is none -%}
         {{ average_score }}
+    {%- else -%}
+        (case when coalesce({{ on_rounded }}, {{ var('segment_on_rounded_average') }}) then {{ round_half_up(average_score) }} else {{ average_score }} end)
     {%- endif -%}
 {%- endmacro %}
 
@@ -54,4 +60,20 @@
 {% macro league_order() -%}
     {#- [D 122/122] methodology.md 8.3: adjusted segment, then the 2-dp average metric score. -#}
     adjusted_segment, {{ round_half_up('average_score') }}
+{%- endmacro %}
+
+{% macro normal_quantile(probability) -%}
+    {#-
+        The standard normal quantile of a probability in (0.5, 1) (Abramowitz and Stegun 26.2.23, error below
+        4.5e-4): 0.975 -> 1.960. Used to turn a standard deviation into the central interval var
+        bootstrap_interval names.
+    -#}
+    (
+        sqrt(-2 * ln(1 - {{ probability }}))
+        - (2.515517 + 0.802853 * sqrt(-2 * ln(1 - {{ probability }})) + 0.010328 * (-2 * ln(1 - {{ probability }})))
+        / (
+            1 + 1.432788 * sqrt(-2 * ln(1 - {{ probability }})) + 0.189269 * (-2 * ln(1 - {{ probability }}))
+            + 0.001308 * power(-2 * ln(1 - {{ probability }}), 1.5)
+        )
+    )
 {%- endmacro %}

@@ -2,7 +2,9 @@
 with
 
 scores as (
+    -- the published method's scores (the provisional scenarios have no domain scores)
     select * from {{ ref('int_metric_scores__scored') }}
+    where scenario = 'final'
 ),
 
 registry as (

@@ -1,5 +1,5 @@
 -- League position (methodology.md 8.3): competition rank within cohort and quarter by adjusted segment,
--- then the 2-dp average metric score. Segment 5 trusts keep their adjusted segment's place.
+-- then the 2-dp average metric score. Segment 5 trusts keep their adjusted segment's place. Per scenario.
 with
 
 segmented as (
@@ -10,8 +10,8 @@ segmented as (
 ranked as (
     select
         *,
-        rank() over (partition by data_source, quarter, cohort order by {{ league_order() }}) as league_rank,
-        count(*) over (partition by data_source, quarter, cohort) as cohort_size
+        rank() over (partition by scenario, data_source, quarter, cohort order by {{ league_order() }}) as league_rank,
+        count(*) over (partition by scenario, data_source, quarter, cohort) as cohort_size
     from segmented
 )
 

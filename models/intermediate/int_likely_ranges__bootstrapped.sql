@@ -7,15 +7,23 @@
 -- Incremental by quarter: a quarter is redrawn only when its input fingerprint (every score, weight, cohort,
 -- override and cut-point of its trusts, and the bootstrap vars) differs from the one it was drawn with, so
 -- adding a month redraws the quarters it touches and nothing else.
+-- Per scenario (seeds/engine_scenarios.csv, those with draw_likely_ranges) beside the data source; a scenario's
+-- draws are the final table's (common random numbers: the hash does not include the scenario).
+-- A table drawn before scenarios existed gets the column (pre-hook); its rows (scenario null) match no current
+-- quarter, so every quarter is redrawn, and the post-hook removes them.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['data_source', 'quarter'],
+    unique_key=['scenario', 'data_source', 'quarter'],
     on_schema_change='fail',
+    pre_hook=[
+        "{% if is_incremental() %} alter table {{ this }} add column if not exists scenario varchar {% endif %}"
+    ],
     post_hook=[
         "{% if is_incremental() %} delete from {{ this }} as built where not exists (
             select 1 from {{ ref('int_trust_quarters__segmented') }} as current_trusts
-            where current_trusts.metrics_scored > 0 and current_trusts.data_source = built.data_source
+            where current_trusts.metrics_scored > 0 and current_trusts.scenario = built.scenario
+            and current_trusts.data_source = built.data_source
             and current_trusts.quarter = built.quarter and current_trusts.trust_code = built.trust_code
         ) {% endif %}"
     ]
@@ -23,45 +31,59 @@
 
 with
 
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
+    where draw_likely_ranges
+),
+
 scores as (
     select
-        data_source,
-        quarter,
-        trust_code,
-        score,
-        weight,
-        row_number() over (partition by data_source, quarter, trust_code order by metric_id) - 1 as score_index
-    from {{ ref('int_metric_scores__scored') }}
-    where include_in_average and score is not null
+        scored.scenario,
+        scored.data_source,
+        scored.quarter,
+        scored.trust_code,
+        scored.score,
+        scored.weight,
+        row_number() over (
+            partition by scored.scenario, scored.data_source, scored.quarter, scored.trust_code
+            order by scored.metric_id
+        ) - 1 as score_index
+    from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where scored.include_in_average and scored.score is not null
 ),
 
 all_trusts as (
     select
-        data_source,
-        quarter,
-        trust_code,
-        cohort,
-        metrics_scored,
-        financial_override,
-        cut_point_1,
-        cut_point_2,
-        cut_point_3
-    from {{ ref('int_trust_quarters__segmented') }}
-    where metrics_scored > 0
+        segmented.scenario,
+        segmented.data_source,
+        segmented.quarter,
+        segmented.trust_code,
+        segmented.cohort,
+        segmented.metrics_scored,
+        segmented.financial_override,
+        segmented.cut_point_1,
+        segmented.cut_point_2,
+        segmented.cut_point_3
+    from {{ ref('int_trust_quarters__segmented') }} as segmented
+    inner join scenarios on segmented.scenario = scenarios.scenario
+    where segmented.metrics_scored > 0
 ),
 
 score_inputs as (
     select
+        scenario,
         data_source,
         quarter,
         string_agg(concat_ws('|', trust_code, score_index, score, weight), ';' order by trust_code, score_index)
             as scores_text
     from scores
-    group by data_source, quarter
+    group by scenario, data_source, quarter
 ),
 
 trust_inputs as (
     select
+        scenario,
         data_source,
         quarter,
         string_agg(
@@ -71,11 +93,12 @@ trust_inputs as (
             ';' order by trust_code
         ) as trusts_text
     from all_trusts
-    group by data_source, quarter
+    group by scenario, data_source, quarter
 ),
 
 quarter_inputs as (
     select
+        trust_inputs.scenario,
         trust_inputs.data_source,
         trust_inputs.quarter,
         md5(concat_ws(
@@ -89,7 +112,8 @@ quarter_inputs as (
     from trust_inputs
     left join score_inputs
         on
-            trust_inputs.data_source = score_inputs.data_source
+            trust_inputs.scenario = score_inputs.scenario
+            and trust_inputs.data_source = score_inputs.data_source
             and trust_inputs.quarter = score_inputs.quarter
 ),
 
@@ -99,7 +123,8 @@ quarters_to_draw as (
         where not exists (
             select 1 from {{ this }} as built
             where
-                built.data_source = quarter_inputs.data_source
+                built.scenario = quarter_inputs.scenario
+                and built.data_source = quarter_inputs.data_source
                 and built.quarter = quarter_inputs.quarter
                 and built.input_fingerprint = quarter_inputs.input_fingerprint
         )
@@ -112,14 +137,19 @@ trusts as (
     select
         all_trusts.*,
         quarters_to_draw.input_fingerprint,
-        row_number() over (order by all_trusts.data_source, all_trusts.quarter, all_trusts.trust_code) as trust_key,
-        dense_rank() over (order by all_trusts.data_source, all_trusts.quarter, all_trusts.cohort) as ranking_key,
+        row_number() over (
+            order by all_trusts.scenario, all_trusts.data_source, all_trusts.quarter, all_trusts.trust_code
+        ) as trust_key,
+        dense_rank() over (
+            order by all_trusts.scenario, all_trusts.data_source, all_trusts.quarter, all_trusts.cohort
+        ) as ranking_key,
         -- the bootstrap runs in batches of whole quarters (var bootstrap_batches)
-        dense_rank() over (order by all_trusts.data_source, all_trusts.quarter) as batch_key
+        dense_rank() over (order by all_trusts.scenario, all_trusts.data_source, all_trusts.quarter) as batch_key
     from all_trusts
     inner join quarters_to_draw
         on
-            all_trusts.data_source = quarters_to_draw.data_source
+            all_trusts.scenario = quarters_to_draw.scenario
+            and all_trusts.data_source = quarters_to_draw.data_source
             and all_trusts.quarter = quarters_to_draw.quarter
 ),
 
@@ -127,20 +157,32 @@ trust_scores as (
     -- each trust's scores as lists (0-based score_index i is list element i + 1), so a replicate's mean is one
     -- list expression per (trust, replicate) instead of a join of every draw to the scores
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
         list(score order by score_index) as score_list,
         list(weight order by score_index) as weight_list
     from scores
-    group by data_source, quarter, trust_code
+    group by scenario, data_source, quarter, trust_code
 ),
 
 replicates as (
     select range as replicate from range({{ var('bootstrap_replicates') }})
 ),
 
-{% set batches = [var('bootstrap_batches', 4) | int, 1] | max %}
+{#- var bootstrap_batches is per scenario: each scenario that draws adds as many batches (memory stays per batch) -#}
+{#- (a unit test's inputs are CTEs, not tables a query can read beforehand: one scenario's batches there) -#}
+{%- set drawing_scenarios = 1 -%}
+{%- if execute and not (ref('engine_scenarios') | string).startswith('__dbt__cte__') -%}
+    {%- set counted = run_query(
+        'select count(*) from ' ~ ref('engine_scenarios') ~ ' where draw_likely_ranges'
+    ) -%}
+    {%- if counted is not string -%}
+        {%- set drawing_scenarios = counted.columns[0].values()[0] | int -%}
+    {%- endif -%}
+{%- endif %}
+{% set batches = [(var('bootstrap_batches', 4) | int) * ([drawing_scenarios, 1] | max), 1] | max %}
 intervals as (
     {% for batch in range(batches) %}
         select * from (
@@ -152,6 +194,7 @@ intervals as (
 
 final as (
     select
+        trusts.scenario,
         trusts.data_source,
         trusts.quarter,
         trusts.trust_code,

@@ -1,9 +1,10 @@
 -- Continuous scoring (methodology.md 4.2-4.5): direction-aware competition rank of the unrounded value
 -- within the metric's ranking population, standard and floor bookends, even spread between them.
+-- Per scenario (seeds/engine_scenarios.csv: the final table, the provisional ones) beside the data source.
 with
 
 metric_values as (
-    select * from {{ ref('int_metric_values__unioned') }}
+    select * from {{ ref('int_metric_values__scenarios') }}
     where value_status = 'reported' and value is not null
 ),
 
@@ -32,6 +33,7 @@ ranking_values as (
 
 based as (
     select
+        metric_values.scenario,
         metric_values.data_source,
         metric_values.quarter,
         metric_values.trust_code,
@@ -74,8 +76,8 @@ tie_groups as (
     select
         *,
         -- trusts of the population sharing the (as published, 2-dp) value, and the cohorts they come from
-        min(cohort) over (partition by data_source, quarter, metric_id, population_key, directed_value)
-        <> max(cohort) over (partition by data_source, quarter, metric_id, population_key, directed_value)
+        min(cohort) over (partition by scenario, data_source, quarter, metric_id, population_key, directed_value)
+        <> max(cohort) over (partition by scenario, data_source, quarter, metric_id, population_key, directed_value)
             as is_tie_across_cohorts
     from based
 ),
@@ -102,23 +104,24 @@ ranked as (
     select
         *,
         rank() over (
-            partition by data_source, quarter, metric_id, population_key
+            partition by scenario, data_source, quarter, metric_id, population_key
             order by directed_value desc, unrounded_order asc
         ) as population_rank,
-        count(*) over (partition by data_source, quarter, metric_id, population_key) as population_size,
+        count(*) over (partition by scenario, data_source, quarter, metric_id, population_key) as population_size,
         rank() over (
-            partition by data_source, quarter, metric_id, population_key, scoring_band
+            partition by scenario, data_source, quarter, metric_id, population_key, scoring_band
             order by directed_value desc, unrounded_order asc
         ) as band_rank,
         count(*) over (
-            partition by data_source, quarter, metric_id, population_key, scoring_band
+            partition by scenario, data_source, quarter, metric_id, population_key, scoring_band
         ) as band_size,
-        list(distinct cohort) over (partition by data_source, quarter, metric_id) as cohorts_present
+        list(distinct cohort) over (partition by scenario, data_source, quarter, metric_id) as cohorts_present
     from banded
 ),
 
 scored as (
     select
+        scenario,
         data_source,
         quarter,
         trust_code,

@@ -1,10 +1,11 @@
 -- The score of every metric for every trust-quarter, by the rule its registry row names:
 -- continuous (int_metric_scores__ranked), discrete bands, combined finance, CQC rating, or NHS England's
 -- published score where the engine cannot recompute it (score-only metrics, incomplete ranking population).
+-- Per scenario (seeds/engine_scenarios.csv) beside the data source.
 with
 
 metric_values as (
-    select * from {{ ref('int_metric_values__unioned') }}
+    select * from {{ ref('int_metric_values__scenarios') }}
 ),
 
 registry as (
@@ -33,6 +34,7 @@ trust_cohorts as (
 -- all 205 trusts with no ambulance file): which cohort, and how many trusts of it seeds/trust_cohorts.csv lists
 population_gaps as (
     select
+        needed.scenario,
         needed.data_source,
         needed.quarter,
         needed.metric_id,
@@ -48,6 +50,7 @@ population_gaps as (
         ) as missing_cohorts
     from (
         select distinct
+            ranked.scenario,
             ranked.data_source,
             ranked.quarter,
             {{ quarter_start_date('ranked.quarter') }} as quarter_start_date,
@@ -58,11 +61,12 @@ population_gaps as (
         where not ranked.is_population_complete
     ) as needed
     where not list_contains(string_split(needed.population_cohorts_present, '|'), needed.cohort)
-    group by needed.data_source, needed.quarter, needed.metric_id
+    group by needed.scenario, needed.data_source, needed.quarter, needed.metric_id
 ),
 
 banded as (
     select
+        metric_values.scenario,
         metric_values.data_source,
         metric_values.quarter,
         metric_values.trust_code,
@@ -88,6 +92,7 @@ banded as (
 
 combined_finance as (
     select
+        planned.scenario,
         planned.data_source,
         planned.quarter,
         planned.trust_code,
@@ -96,7 +101,8 @@ combined_finance as (
     from banded as planned
     inner join banded as ytd
         on
-            planned.data_source = ytd.data_source
+            planned.scenario = ytd.scenario
+            and planned.data_source = ytd.data_source
             and planned.quarter = ytd.quarter
             and planned.trust_code = ytd.trust_code
     cross join registry
@@ -108,6 +114,7 @@ combined_finance as (
 
 cqc_rated as (
     select
+        metric_values.scenario,
         metric_values.data_source,
         metric_values.quarter,
         metric_values.trust_code,
@@ -121,6 +128,7 @@ cqc_rated as (
 
 computed as (
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -129,6 +137,7 @@ computed as (
     from banded
     union all
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -137,6 +146,7 @@ computed as (
     from combined_finance
     union all
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -145,6 +155,7 @@ computed as (
     from cqc_rated
     union all
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -157,6 +168,7 @@ computed as (
 all_metrics as (
     -- combined finance has no input row of its own when both components are input values
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -172,6 +184,7 @@ all_metrics as (
     from metric_values
     union all
     select
+        combined_finance.scenario,
         combined_finance.data_source,
         combined_finance.quarter,
         combined_finance.trust_code,
@@ -193,7 +206,8 @@ all_metrics as (
     from combined_finance
     inner join metric_values
         on
-            combined_finance.data_source = metric_values.data_source
+            combined_finance.scenario = metric_values.scenario
+            and combined_finance.data_source = metric_values.data_source
             and combined_finance.quarter = metric_values.quarter
             and combined_finance.trust_code = metric_values.trust_code
             and metric_values.metric_id in (
@@ -204,7 +218,8 @@ all_metrics as (
         not exists (
             select 1 from metric_values as existing
             where
-                existing.data_source = combined_finance.data_source
+                existing.scenario = combined_finance.scenario
+                and existing.data_source = combined_finance.data_source
                 and existing.quarter = combined_finance.quarter
                 and existing.trust_code = combined_finance.trust_code
                 and existing.metric_id = combined_finance.metric_id
@@ -214,6 +229,7 @@ all_metrics as (
 
 final as (
     select
+        all_metrics.scenario,
         all_metrics.data_source,
         all_metrics.quarter,
         all_metrics.trust_code,
@@ -270,19 +286,22 @@ final as (
     inner join registry on all_metrics.metric_id = registry.metric_id
     left join computed
         on
-            all_metrics.data_source = computed.data_source
+            all_metrics.scenario = computed.scenario
+            and all_metrics.data_source = computed.data_source
             and all_metrics.quarter = computed.quarter
             and all_metrics.trust_code = computed.trust_code
             and all_metrics.metric_id = computed.metric_id
     left join ranked
         on
-            all_metrics.data_source = ranked.data_source
+            all_metrics.scenario = ranked.scenario
+            and all_metrics.data_source = ranked.data_source
             and all_metrics.quarter = ranked.quarter
             and all_metrics.trust_code = ranked.trust_code
             and all_metrics.metric_id = ranked.metric_id
     left join population_gaps
         on
-            all_metrics.data_source = population_gaps.data_source
+            all_metrics.scenario = population_gaps.scenario
+            and all_metrics.data_source = population_gaps.data_source
             and all_metrics.quarter = population_gaps.quarter
             and all_metrics.metric_id = population_gaps.metric_id
 )

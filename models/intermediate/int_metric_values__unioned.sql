@@ -182,17 +182,10 @@ final as (
     left join registry on all_sources.metric_id = registry.metric_id
     where
         all_sources.data_source = 'nhse_nof'
-        or (
-            list_contains(string_split(registry.cohorts, '|'), trust_quarters.cohort)
-            and not exists (
-                select 1 from exclusions
-                where
-                    exclusions.metric_id = all_sources.metric_id
-                    and exclusions.trust_code = all_sources.trust_code
-                    and trust_quarters.quarter_start_date >= exclusions.valid_from
-                    and (exclusions.valid_to is null or trust_quarters.quarter_start_date <= exclusions.valid_to)
-            )
-        )
+        or {{ metric_applies_to_trust(
+            'all_sources.metric_id', 'all_sources.trust_code', 'trust_quarters.cohort',
+            'trust_quarters.quarter_start_date', 'registry.cohorts'
+        ) }}
 )
 
 select * from final

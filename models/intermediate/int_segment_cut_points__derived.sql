@@ -1,4 +1,4 @@
--- Segment cut-points per data source x quarter x cohort (methodology.md 5.2), by the method the
+-- Segment cut-points per scenario x data source x quarter x cohort (methodology.md 5.2), by the method the
 -- `segment_cut_point_method` var names, falling back to `segment_cut_point_fallback` where it has nothing
 -- to work from:
 --   pooled_quartiles         quartiles (QUARTILE.INC) of the average score pooled over every cohort present [D]
@@ -7,14 +7,21 @@
 --   inferred_from_published  midpoints of the intervals that NHS England's published unadjusted segments
 --                            (OF5003; where a release lacks it, adjusted segments of trusts the financial
 --                            override cannot have moved) leave for each boundary (reported with the intervals)
+-- A method variant (seeds/engine_scenarios.csv, cut_point_method; segment_on_rounded_average) overrides the vars.
 with
+
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
+),
 
 averages as (
     select
-        *,
-        {{ segment_average_score('average_score') }} as segmented_score
-    from {{ ref('int_trust_quarters__averaged') }}
-    where average_score is not null
+        averaged.*,
+        {{ segment_average_score('averaged.average_score', 'scenarios.segment_on_rounded_average') }}
+            as segmented_score
+    from {{ ref('int_trust_quarters__averaged') }} as averaged
+    inner join scenarios on averaged.scenario = scenarios.scenario
+    where averaged.average_score is not null
 ),
 
 published as (
@@ -41,6 +48,7 @@ fixed_thresholds as (
 
 scope as (
     select distinct
+        scenario,
         data_source,
         quarter,
         cohort
@@ -49,17 +57,19 @@ scope as (
 
 pooled_quartiles as (
     select
+        scenario,
         data_source,
         quarter,
         quantile_cont(segmented_score, 0.25) as cut_point_1,
         quantile_cont(segmented_score, 0.50) as cut_point_2,
         quantile_cont(segmented_score, 0.75) as cut_point_3
     from averages
-    group by data_source, quarter
+    group by scenario, data_source, quarter
 ),
 
 per_cohort_quartiles as (
     select
+        scenario,
         data_source,
         quarter,
         cohort,
@@ -67,7 +77,7 @@ per_cohort_quartiles as (
         quantile_cont(segmented_score, 0.50) as cut_point_2,
         quantile_cont(segmented_score, 0.75) as cut_point_3
     from averages
-    group by data_source, quarter, cohort
+    group by scenario, data_source, quarter, cohort
 ),
 
 inferred_intervals as (
@@ -86,6 +96,7 @@ inferred_intervals as (
 candidates as (
     -- one row per method; union by name fills the interval columns of the quartile and fixed methods with null
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -95,9 +106,13 @@ candidates as (
         pooled_quartiles.cut_point_3
     from scope
     inner join pooled_quartiles
-        on scope.data_source = pooled_quartiles.data_source and scope.quarter = pooled_quartiles.quarter
+        on
+            scope.scenario = pooled_quartiles.scenario
+            and scope.data_source = pooled_quartiles.data_source
+            and scope.quarter = pooled_quartiles.quarter
     union all by name
     select
+        scenario,
         data_source,
         quarter,
         cohort,
@@ -108,6 +123,7 @@ candidates as (
     from per_cohort_quartiles
     union all by name
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -119,6 +135,7 @@ candidates as (
     cross join fixed_thresholds
     union all by name
     select
+        scope.scenario,
         scope.data_source,
         scope.quarter,
         scope.cohort,
@@ -140,19 +157,27 @@ candidates as (
         and inferred_intervals.cut_point_3_low is not null and inferred_intervals.cut_point_3_high is not null
 ),
 
-chosen as (
+requested as (
     select
-        *,
-        method = '{{ var("segment_cut_point_method") }}' as is_requested_method
+        candidates.*,
+        candidates.method = coalesce(scenarios.cut_point_method, '{{ var("segment_cut_point_method") }}')
+            as is_requested_method
     from candidates
-    where method in ('{{ var("segment_cut_point_method") }}', '{{ var("segment_cut_point_fallback") }}')
+    inner join scenarios on candidates.scenario = scenarios.scenario
+),
+
+chosen as (
+    select * from requested
+    where is_requested_method or method = '{{ var("segment_cut_point_fallback") }}'
     qualify row_number() over (
-        partition by data_source, quarter, cohort order by (method = '{{ var("segment_cut_point_method") }}') desc
+        partition by scenario, data_source, quarter, cohort
+        order by is_requested_method desc
     ) = 1
 ),
 
 final as (
     select
+        scenario,
         data_source,
         quarter,
         cohort,

@@ -1,12 +1,24 @@
 -- Average metric score (methodology.md 5.1): weighted mean of the scores that count in the average, at
 -- full precision; metrics with no score are excluded (the manual's "score of 0"). Infection metrics weigh 1/3.
+-- Per scenario (seeds/engine_scenarios.csv): every trust-quarter of a route's quarter the scenario scores. A
+-- method variant may weigh every metric 1, or leave out metrics whose ranking population is incomplete.
 with
 
-scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
 ),
 
-trust_quarters as (
+scores as (
+    select
+        scored.* replace (
+            case when coalesce(scenarios.equal_weights, false) then 1.0 else scored.weight end as weight
+        )
+    from {{ ref('int_metric_scores__scored') }} as scored
+    inner join scenarios on scored.scenario = scenarios.scenario
+    where not (coalesce(scenarios.exclude_incomplete_populations, false) and scored.is_population_complete = false)
+),
+
+enumerated as (
     select * from {{ ref('int_trust_quarters__enumerated') }}
 ),
 
@@ -30,8 +42,26 @@ cohort_metrics as (
     group by cohort
 ),
 
+scenario_quarters as (
+    select distinct
+        scenario,
+        data_source,
+        quarter
+    from scores
+),
+
+trust_quarters as (
+    select
+        scenario_quarters.scenario,
+        enumerated.*
+    from enumerated
+    inner join scenario_quarters
+        on enumerated.data_source = scenario_quarters.data_source and enumerated.quarter = scenario_quarters.quarter
+),
+
 averaged as (
     select
+        scenario,
         data_source,
         quarter,
         trust_code,
@@ -44,11 +74,12 @@ averaged as (
         count(*) filter (where value_source = 'input_template') as metrics_from_inputs
     from scores
     where include_in_average and score is not null
-    group by data_source, quarter, trust_code
+    group by scenario, data_source, quarter, trust_code
 ),
 
 final as (
     select
+        trust_quarters.scenario,
         trust_quarters.data_source,
         trust_quarters.quarter,
         trust_quarters.quarter_start_date,
@@ -64,7 +95,8 @@ final as (
     from trust_quarters
     left join averaged
         on
-            trust_quarters.data_source = averaged.data_source
+            trust_quarters.scenario = averaged.scenario
+            and trust_quarters.data_source = averaged.data_source
             and trust_quarters.quarter = averaged.quarter
             and trust_quarters.trust_code = averaged.trust_code
     left join cohort_metrics on trust_quarters.cohort = cohort_metrics.cohort

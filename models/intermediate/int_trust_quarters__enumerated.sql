@@ -1,7 +1,8 @@
 -- Every trust x quarter that an input covers, per data source, with its cohort (ranking peer group).
 -- nhse_nof: the trusts of the published NOF files, cohort from their Trust_type. returns: the organisations
 -- the raw-returns models report on that the versioned trust_cohorts seed places in a NOF cohort at the quarter
--- (every English NHS trust the league tables rank, even when no NOF file lists it).
+-- (every English NHS trust the league tables rank, even when no NOF file lists it), and those with a provisional
+-- value of a quarter the monthly returns have begun (int_metric_values__provisional).
 with
 
 published as (
@@ -18,6 +19,12 @@ trust_cohorts as (
 
 returns_trust_quarters as (
     {{- union_returns_metric_values(returns_metric_value_models(), ['quarter', 'trust_code']) }}
+    -- a quarter the monthly returns have begun (a provisional table, issue 14) before any return completes it
+    union all
+    select
+        quarter,
+        trust_code
+    from {{ ref('int_metric_values__provisional') }}
 ),
 
 returns as (

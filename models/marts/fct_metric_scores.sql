@@ -1,7 +1,9 @@
 with
 
 scores as (
+    -- the published method on the values as landed (other scenarios: rpt_league_table_provisional)
     select * from {{ ref('int_metric_scores__scored') }}
+    where scenario = 'final'
 ),
 
 final as (

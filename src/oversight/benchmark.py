@@ -266,9 +266,10 @@ def _bootstrap_timing() -> float:
 def _bootstrap_extent(duckdb_path: Path) -> tuple[int, int, int]:
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         row = con.execute(
-            "SELECT count(DISTINCT (data_source, quarter)), count(*), "
+            # a quarter is drawn once per engine scenario (the final table and the provisional ones)
+            "SELECT count(DISTINCT (scenario, data_source, quarter)), count(*), "
             "(SELECT max(n) FROM (SELECT count(*) AS n FROM intermediate.int_likely_ranges__bootstrapped "
-            "GROUP BY data_source, quarter)) FROM intermediate.int_likely_ranges__bootstrapped"
+            "GROUP BY scenario, data_source, quarter)) FROM intermediate.int_likely_ranges__bootstrapped"
         ).fetchone()
     assert row is not None
     return int(row[0]), int(row[1]), int(row[2] or 0)

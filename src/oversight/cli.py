@@ -110,6 +110,9 @@ def _publish(args: argparse.Namespace) -> None:
     summary.dbt = result.dbt
     print(summary.summary())
     print(result.summary())
+    from oversight.site import print_provisional_status
+
+    print_provisional_status(paths.resolve_duckdb_path(args.warehouse))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -70,6 +70,9 @@ PUBLIC_MARTS = (
     "fct_department_performance",
     "rpt_hidden_variation",
     "fct_league_vintages",
+    "rpt_league_table_provisional",
+    "rpt_provisional_backtest",
+    "rpt_method_sensitivity",
 )
 ROWS_SHOWN = 10
 

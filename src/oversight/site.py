@@ -12,6 +12,8 @@ Layout of the output folder::
     <data_source>/<quarter>/league-<cohort>.html   one league table per quarter and cohort
     <data_source>/<quarter>/trust/<code>.html      one page per trust and quarter
     <data_source>/<quarter>/icb/<code>.html        one page per ICB and quarter
+    provisional/league-<cohort>.html               ours, provisional: the latest quarter from its months so far
+    sensitivity/<data_source>/<quarter>/<cohort>.html  the table under each method variant
 
 Quarters are written as slugs (``Q1 2025/26`` -> ``q1-2025-26``).
 """
@@ -39,8 +41,14 @@ __all__ = [
     "SiteError",
     "cohort_label",
     "league_path",
+    "print_provisional_status",
+    "provisional_path",
+    "provisional_status",
     "quarter_slug",
+    "render_provisional_pages",
+    "render_sensitivity_pages",
     "render_site",
+    "sensitivity_path",
     "setting_notes",
     "trust_path",
 ]
@@ -523,9 +531,22 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     ]
     overall = [r for r in data.reconciliation if r["is_judged"]]
 
+    provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
+    sensitivity_pages = render_sensitivity_pages(duckdb_path, out_dir, common)
     template = env.get_template("index.html")
     index = out_dir / "index.html"
-    _write(index, template.render(root="", tables=tables, reconciliation=overall, sources=sources, **common))
+    _write(
+        index,
+        template.render(
+            root="",
+            tables=tables,
+            reconciliation=overall,
+            sources=sources,
+            provisional_pages=provisional_pages,
+            sensitivity_pages=sensitivity_pages,
+            **common,
+        ),
+    )
 
     template = env.get_template("methodology.html")
     cut_point_methods = _distinct((r["quarter"], r["cut_point_method"]) for r in data.league)
@@ -598,3 +619,178 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
         )
     render_insight_pages(insights, env, out_dir, data.league, common)
     return index
+
+
+# ------------------------------------------------------------------------------------ provisional tables
+
+
+def provisional_path(cohort: str) -> str:
+    """The page of a cohort's provisional league table (issue 14)."""
+    return f"provisional/league-{cohort}.html"
+
+
+def provisional_status(duckdb_path: Path) -> str | None:
+    """One line: which quarter is provisional and on how many months, or None when the warehouse has no
+    provisional table (e.g. a build from before issue 14)."""
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        rows = _provisional_rows(
+            con, "max(months_available) as months, arg_max(months_used, months_available) as months_used"
+        )
+    finally:
+        con.close()
+    if not rows:
+        return None
+    lines = []
+    for row in rows:
+        lines.append(
+            f"provisional ({row['data_source']}): {row['quarter']} on {row['months']} of 3 months of the monthly "
+            f"returns ({row['months_used']}); ours, not NHS England's"
+        )
+    return "\n".join(lines)
+
+
+def _provisional_rows(con: duckdb.DuckDBPyConnection, aggregate: str) -> list[Row]:
+    present = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'marts' and table_name = 'rpt_league_table_provisional'"
+    ).fetchall()[0][0]
+    if not present:
+        return []
+    return _rows(
+        con,
+        f"""
+        select data_source, quarter, {aggregate}
+        from marts.rpt_league_table_provisional
+        where is_latest_quarter
+        group by data_source, quarter
+        order by data_source
+        """,
+    )
+
+
+def render_provisional_pages(duckdb_path: Path, out_dir: Path, common: Mapping[str, object]) -> list[str]:
+    """The provisional league table of the latest quarter the monthly returns reach, one page per cohort, on the
+    most months in, with the back-test of every earlier quarter beside it. Returns the pages written (none when the
+    warehouse has no provisional table)."""
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        latest = _provisional_rows(con, "max(months_available) as months")
+        if not latest:
+            return []
+        rows = []
+        for current in latest:
+            rows += _rows(
+                con,
+                """
+                select * from marts.rpt_league_table_provisional
+                where data_source = ? and quarter = ? and months_available = ?
+                order by cohort, league_rank, trust_code
+                """,
+                [current["data_source"], current["quarter"], current["months"]],
+            )
+        backtest = _rows(
+            con,
+            """
+            select * from marts.rpt_provisional_backtest
+            order by subject <> 'league_table', subject, cohort, quarter = 'all' desc, quarter, months_available
+            """,
+        )
+    finally:
+        con.close()
+    env = _environment()
+    template = env.get_template("provisional.html")
+    by_cohort = _group(rows, "cohort")
+    cohorts = sorted(c for (c,) in by_cohort)
+    written = []
+    for cohort in cohorts:
+        cohort_rows = by_cohort[(cohort,)]
+        page = provisional_path(cohort)
+        _write(
+            Path(out_dir) / page,
+            template.render(
+                root="../",
+                cohort=cohort,
+                cohorts=cohorts,
+                rows=cohort_rows,
+                first=cohort_rows[0],
+                table_backtest=[b for b in backtest if b["subject"] == "league_table" and b["cohort"] == cohort],
+                metric_backtest=[b for b in backtest if b["subject"] != "league_table" and b["cohort"] == cohort],
+                provisional_path=provisional_path,
+                **common,
+            ),
+        )
+        written.append(page)
+    return written
+
+
+def print_provisional_status(duckdb_path: Path) -> None:
+    """The closing line of ``oversight run``: which quarter is provisional and on how many months."""
+    status = provisional_status(Path(duckdb_path))
+    if status:
+        print(status)
+
+
+# ------------------------------------------------------------------------------------ method sensitivity
+
+
+def sensitivity_path(data_source: str, quarter: str, cohort: str) -> str:
+    """The method-sensitivity page of a cohort and quarter (issue 13.3)."""
+    return f"sensitivity/{data_source}/{quarter_slug(quarter)}/{cohort}.html"
+
+
+def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[str, object]) -> list[str]:
+    """One page per data source, quarter and cohort: how many trusts each method variant moves to another segment,
+    and per trust the published-method rank beside its best and worst rank and segment over the variants. Returns
+    the pages written (none when the warehouse has no rpt_method_sensitivity)."""
+    con = duckdb.connect(str(duckdb_path), read_only=True)
+    try:
+        present = con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'rpt_method_sensitivity'"
+        ).fetchall()[0][0]
+        if not present:
+            return []
+        rows = _rows(
+            con,
+            "select * from marts.rpt_method_sensitivity "
+            "order by data_source, quarter_start_date, cohort, published_method_rank, trust_code, variant",
+        )
+    finally:
+        con.close()
+    template = _environment().get_template("sensitivity.html")
+    written = []
+    for (source, quarter, cohort), table in _group(rows, "data_source", "quarter", "cohort").items():
+        variants = [
+            {
+                "variant": r["variant"],
+                "method_choice": r["method_choice"],
+                "description": r["variant_description"],
+                "trusts_changing_segment": r["trusts_changing_segment"],
+                "unranked": sum(1 for t in table if t["variant"] == r["variant"] and not t["is_ranked"]),
+            }
+            for r in _distinct_by(table, "variant")
+        ]
+        trusts = [r for r in table if r["variant"] == "final"]
+        page = sensitivity_path(source, quarter, cohort)
+        _write(
+            Path(out_dir) / page,
+            template.render(
+                root="../../../",
+                data_source=source,
+                quarter=quarter,
+                cohort=cohort,
+                variants=variants,
+                trusts=trusts,
+                **common,
+            ),
+        )
+        written.append(page)
+    return written
+
+
+def _distinct_by(rows: Iterable[Row], key: str) -> list[Row]:
+    seen: dict[Any, Row] = {}
+    for row in rows:
+        seen.setdefault(row[key], row)
+    return list(seen.values())

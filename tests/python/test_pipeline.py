@@ -216,7 +216,7 @@ def test_inferred_cut_points_are_reported(con: duckdb.DuckDBPyConnection) -> Non
     row = con.execute(
         "select cut_point_method, cut_point_1_low, cut_point_1_high, cut_point_3_low, cut_point_3_high "
         "from intermediate.int_segment_cut_points__derived where quarter = 'Q1 2025/26' "
-        "and data_source = 'nhse_nof' and cohort = 'mental_health_community'"
+        "and data_source = 'nhse_nof' and cohort = 'mental_health_community' and scenario = 'final'"
     ).fetchone()
     # MH&C alone leaves 2.04-2.06 and 2.60-2.65 (methodology.md 5.2); the acute file's published segments, on the
     # same cut-points, narrow the intervals to 2.05-2.06 and 2.60-2.61
