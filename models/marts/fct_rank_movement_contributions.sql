@@ -20,7 +20,7 @@ scores as (
         score,
         weight
     from {{ ref('int_metric_scores__scored') }}
-    where include_in_average and score is not null
+    where scenario = 'final' and include_in_average and score is not null
 ),
 
 movements as (

@@ -14,6 +14,7 @@ with
 
 league as (
     select * from {{ ref('int_league__ranked') }}
+    where scenario = 'final'
 ),
 
 quarters as (
