@@ -106,6 +106,14 @@ def _publish(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from oversight.pipeline import terminate_as_exit
+
+    # SIGTERM/SIGHUP exit through the clean-up code (scratch files, the dbt child, a swapped warehouse)
+    with terminate_as_exit():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "fetch":
             from oversight.fetch import fetch
@@ -132,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _publish(args)
     except OversightError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a last resort: every step names its own paths; never a traceback
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
 

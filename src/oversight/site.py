@@ -34,6 +34,7 @@ import jinja2
 
 from oversight import paths
 from oversight.errors import OversightError
+from oversight.sanitise import checked_ods_code
 
 __all__ = [
     "SiteError",
@@ -87,13 +88,13 @@ def league_path(data_source: str, quarter: str, cohort: str) -> str:
 
 
 def trust_path(data_source: str, quarter: str, trust_code: str) -> str:
-    """Path of a trust page, relative to the site root."""
-    return f"{data_source}/{quarter_slug(quarter)}/trust/{trust_code}.html"
+    """Path of a trust page, relative to the site root (the code must be an ODS code: it becomes a file name)."""
+    return f"{data_source}/{quarter_slug(quarter)}/trust/{checked_ods_code(trust_code, 'trust code')}.html"
 
 
 def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
-    """Path of an ICB page, relative to the site root."""
-    return f"{data_source}/{quarter_slug(quarter)}/icb/{icb_code}.html"
+    """Path of an ICB page, relative to the site root (the code must be an ODS code: it becomes a file name)."""
+    return f"{data_source}/{quarter_slug(quarter)}/icb/{checked_ods_code(icb_code, 'ICB code')}.html"
 
 
 def cohort_label(cohort: str) -> str:
