@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -106,11 +107,19 @@ def _publish(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from oversight.pipeline import terminate_as_exit
+    from oversight.pipeline import Terminated, terminate_as_exit
 
-    # SIGTERM/SIGHUP exit through the clean-up code (scratch files, the dbt child, a swapped warehouse)
+    # SIGTERM/SIGHUP (and Ctrl-C) exit through the clean-up code: scratch files, the dbt child, a swapped warehouse
     with terminate_as_exit():
-        return _main(args)
+        try:
+            return _main(args)
+        except (KeyboardInterrupt, Terminated) as exc:
+            name = exc.signal_name if isinstance(exc, Terminated) else "SIGINT"
+            print(
+                f"error: stopped by {name}; nothing was published and the warehouse was left as it was",
+                file=sys.stderr,
+            )
+            return 128 + getattr(signal, name)
 
 
 def _main(args: argparse.Namespace) -> int:

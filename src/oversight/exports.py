@@ -44,6 +44,7 @@ def quarter_slug(quarter: str) -> str:
 def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
     """``<folder>/parquet/<mart>.parquet`` and ``<folder>/csv/<mart>.csv`` for every public mart.
 
+    Rows are sorted on every column (``order by all``), so two builds of the same inputs give the same files.
     The Parquet files hold the marts as they are; in the CSV files every text column goes through
     :func:`oversight.sanitise.safe_csv_cell` (a DuckDB function of this connection that calls it).
     """
@@ -55,7 +56,9 @@ def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
             for mart in PUBLIC_MARTS:
                 target = folder / kind / f"{mart}.{kind}"
                 columns = "*" if kind == "parquet" else _safe_columns(con, mart)
-                con.execute(f"copy (select {columns} from marts.{mart}) to '{target.as_posix()}' ({options})")
+                con.execute(
+                    f"copy (select {columns} from marts.{mart} order by all) to '{target.as_posix()}' ({options})"
+                )
                 written.append(target)
     finally:
         con.remove_function(_SAFE_CELL_SQL)

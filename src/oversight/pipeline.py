@@ -37,6 +37,7 @@ __all__ = [
     "CandidateWarehouse",
     "ReconciliationRow",
     "RunResult",
+    "Terminated",
     "build",
     "candidate_warehouse",
     "run",
@@ -285,13 +286,22 @@ CHILD_GRACE_SECONDS = 10.0
 _TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
+class Terminated(SystemExit):
+    """This process received SIGTERM or SIGHUP; exits with ``128 + signal`` once clean-up code has run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal_name = signal.Signals(signum).name
+
+
 def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    raise Terminated(signum)
 
 
 @contextlib.contextmanager
 def terminate_as_exit() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``SystemExit(128 + signal)`` so that clean-up code runs.
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (``SystemExit(128 + signal)``) so that
+    clean-up code runs.
 
     Only where Python's default action (die at once) is in force and only in the main thread (where handlers
     can be installed); the previous handlers are restored on the way out.

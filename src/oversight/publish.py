@@ -69,13 +69,13 @@ class PublishResult:
     landing: LandingReport | None = None
     dbt: str = ""
     row_counts: dict[str, int] = field(default_factory=dict)
-    #: league-table trusts with no row in the ODS reference (no ICB; left out of the ICB aggregates)
+    #: league-table trusts with no ODS record valid at the quarter (no ICB; UNMAPPED in the ICB aggregates)
     absent_from_ods: list[dict[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
         warnings = [
-            f"warning: trust {t['trust_code']} ({t['trust_name']}; {t['quarters']}) is not in the ODS reference "
-            "(data/reference/etr.csv): ranked, but with no ICB and left out of the ICB aggregates"
+            f"warning: trust {t['trust_code']} ({t['trust_name']}) has no ODS record valid at {t['quarters']} "
+            "(ODS reference etr.csv): ranked, but with no ICB (UNMAPPED in the ICB aggregates)"
             for t in self.absent_from_ods
         ]
         return "\n".join(
@@ -278,14 +278,15 @@ def _point_latest(releases: Path, release: Path) -> None:
 
 
 def _absent_from_ods(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
-    """League-table trusts with no row in the ODS reference (``dim_trust``): they are ranked, but have no ICB
-    and are left out of the ICB aggregates. Reported in the run's output and the release manifest."""
+    """League-table trusts with no ODS record valid at the quarter (no ``dim_trust`` version, e.g. a trust the ODS
+    reference shows as closed): they are ranked, but have no ICB and count as ``UNMAPPED`` in the ICB aggregates.
+    Reported in the run's output and the release manifest rather than left to be found."""
     rows = con.execute(
         """
         select trust_code, any_value(trust_name order by quarter_start_date desc, data_source) as trust_name,
             string_agg(distinct quarter, ', ' order by quarter) as quarters
-        from marts.rpt_league_table as league
-        where not exists (select 1 from marts.dim_trust as trusts where trusts.trust_code = league.trust_code)
+        from marts.rpt_league_table
+        where icb_code is null
         group by trust_code
         order by trust_code
         """

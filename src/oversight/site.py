@@ -73,6 +73,10 @@ _MARTS = (
 )
 
 
+#: The ICB aggregates' row for trusts with no ODS record at the quarter (fct_icb_aggregates, fct_icb_metric_values).
+UNMAPPED_ICB = "UNMAPPED"
+
+
 class SiteError(OversightError):
     """The warehouse cannot be rendered (missing file or mart)."""
 
@@ -93,8 +97,10 @@ def trust_path(data_source: str, quarter: str, trust_code: str) -> str:
 
 
 def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
-    """Path of an ICB page, relative to the site root (the code must be an ODS code: it becomes a file name)."""
-    return f"{data_source}/{quarter_slug(quarter)}/icb/{checked_ods_code(icb_code, 'ICB code')}.html"
+    """Path of an ICB page, relative to the site root (the code must be an ODS code, or ``UNMAPPED`` for the trusts
+    with no ICB: it becomes a file name)."""
+    code = icb_code if icb_code == UNMAPPED_ICB else checked_ods_code(icb_code, "ICB code")
+    return f"{data_source}/{quarter_slug(quarter)}/icb/{code}.html"
 
 
 def cohort_label(cohort: str) -> str:
