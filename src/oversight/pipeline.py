@@ -2,8 +2,10 @@
 
 The build never touches the last good warehouse until it has passed: dbt builds into a scratch copy of the
 DuckDB file next to it, and only a fully successful ``dbt build`` (models, data tests, unit tests and the
-reconciliation gate) replaces the warehouse, with an atomic rename. A second run started while one is going
-waits for the first (an exclusive lock on the warehouse folder).
+reconciliation gate) replaces the warehouse, with an atomic rename. ``candidate_warehouse`` lets a caller
+(``oversight.publish``) use the candidate first and swap it in last; a swap followed by a failure is undone. dbt
+runs in a process group of its own that is terminated when this process is interrupted or terminated. A second
+run started while one is going waits for the first (an exclusive lock on the warehouse folder).
 """
 
 from __future__ import annotations

