@@ -129,7 +129,10 @@ class CandidateWarehouse:
         self.previous.unlink(missing_ok=True)
         try:
             if self.target.exists():
-                os.link(self.target, self.previous)
+                try:
+                    os.link(self.target, self.previous)
+                except OSError:  # a file system without hard links: keep a copy instead
+                    shutil.copy2(self.target, self.previous)
                 self.had_previous = True
             os.replace(self.scratch, self.target)
         except OSError as exc:
