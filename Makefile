@@ -2,8 +2,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-LOCK_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
-STAMP := $(VENV)/.installed-$(LOCK_HASH)
+# Runtime packages (requirements.lock) for `make run`; development tools (requirements-dev.lock) added for test/lint.
+RUNTIME_HASH := $(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-12)
+DEV_HASH := $(shell cat requirements.lock requirements-dev.lock pyproject.toml | sha256sum | cut -c1-12)
+STAMP := $(VENV)/.installed-$(RUNTIME_HASH)
+DEV_STAMP := $(VENV)/.installed-dev-$(DEV_HASH)
 
 .PHONY: run test lint build clean
 
@@ -14,10 +17,15 @@ $(STAMP): requirements.lock pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
+$(DEV_STAMP): $(STAMP) requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $@
+
 run: $(STAMP)
 	$(BIN)/python scripts/run.py
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	@# The browser test drives Debian's chromium through chromium-driver (selenium never downloads a browser).
 	command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
@@ -26,7 +34,7 @@ test: $(STAMP)
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2

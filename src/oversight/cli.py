@@ -54,6 +54,15 @@ def _parser() -> argparse.ArgumentParser:
                 default=[],
                 help="extra argument passed to dbt build (repeatable)",
             )
+        if name == "land":
+            command.add_argument(
+                "--retire",
+                action="append",
+                default=[],
+                metavar="FILE",
+                help="take the landed rows of FILE (a path under the data directory, as the landing report names "
+                "it; the file must be gone from there) out of the current set; recorded in the manifest (repeatable)",
+            )
         if name in ("run", "publish"):
             command.add_argument(
                 "--releases-dir",
@@ -133,10 +142,13 @@ def _main(args: argparse.Namespace) -> int:
                 ).summary()
             )
         elif args.command == "land":
-            from oversight.landing import land
+            from oversight.landing import land, retire
 
-            report = land(paths.resolve_data_dir(args.data_dir), paths.resolve_landing_dir(args.landing_dir))
-            print(report.summary())
+            data_dir, landing_dir = paths.resolve_data_dir(args.data_dir), paths.resolve_landing_dir(args.landing_dir)
+            if args.retire:
+                print(retire(data_dir, landing_dir, args.retire).summary())
+            else:
+                print(land(data_dir, landing_dir).summary())
         elif args.command == "build":
             from oversight.pipeline import build, summarise
 

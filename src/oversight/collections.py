@@ -39,16 +39,23 @@ __all__ = [
     "FileContext",
     "FileNameDateOrMax",
     "Layout",
+    "NonNegative",
+    "NotAbove",
+    "PeriodOf",
+    "Plausibility",
     "PrefixAndField",
     "PrefixAndFileNameDate",
     "RegistryIds",
     "SingleDistinctMatch",
     "TypeAndLatestQuarter",
+    "Within",
     "collection_by_name",
     "date_in_file_name",
     "match_collection",
     "match_collections",
+    "not_above",
     "quarter_sort_key",
+    "revision_in_file_name",
     "slug",
     "snake",
 ]
@@ -95,6 +102,19 @@ def date_in_file_name(name: str) -> date | None:
         except ValueError:
             continue
     return None
+
+
+_VERSION = re.compile(r"(?:^|[-_ .])v(\d+)(?:\.\d+)?(?=$|[-_ .])", re.IGNORECASE)
+
+
+def revision_in_file_name(name: str) -> tuple[int, int]:
+    """How far a publisher's file name says it was revised, to order two files of one period: ``(revised,
+    version)``, e.g. ``Monthly-AE-June-2025.csv`` (0, 1) < ``August-2025-CSV-g5tyh-v2.0.csv`` (0, 2) <
+    ``June-2025-AE-by-provider-CkkTE-revised.xls`` (1, 1) < ``...-revised-v2-1.xls`` (1, 2). NHS England marks a
+    revision with ``revised`` and later ones with ``v2``, ``v3`` (``oversight fetch`` prefers the revised file);
+    a trailing ``-1`` is a browser's copy number, not a revision."""
+    versions = [int(v) for v in _VERSION.findall(name)]
+    return (1 if "revis" in name.casefold() else 0, max(versions, default=1))
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -375,6 +395,81 @@ class RegistryIds:
 
 
 # ----------------------------------------------------------------------------------------------------
+# Plausibility: what a value may be, declared with each collection's layouts and checked by the landing step
+# over the whole file (set-based SQL) before anything becomes current. A violation is a landing error naming
+# the file, the line and the column(s), like any layout or value error.
+
+
+@dataclass(frozen=True)
+class NonNegative:
+    """Counts (and other quantities that cannot be below zero): every given value of ``fields`` is >= 0 and below
+    ``below`` (no NHS count, number of seconds or days reaches a trillion: ``1e308`` is a typing or export error).
+
+    A text field (e.g. MHSDS ``measure_value``, which keeps the suppression marker ``*``) is checked where its
+    value is a number.
+    """
+
+    fields: tuple[str, ...]
+    below: float = 1e12
+
+
+@dataclass(frozen=True)
+class NotAbove:
+    """A part is not above its total on any row where both are given: ``part <= total`` (e.g. attendances over
+    4 hours vs attendances, patients waiting over 12 hours vs over 4 hours, a week band vs the waiting list)."""
+
+    part: str
+    total: str
+
+
+@dataclass(frozen=True)
+class Within:
+    """Every given value of ``fields`` lies in ``[low, high]``; ``what`` names the scale in messages, e.g.
+    ``a percentage (0-100)`` or ``a proportion (0-1)`` as the publisher writes it."""
+
+    fields: tuple[str, ...]
+    low: float
+    high: float
+    what: str
+
+
+@dataclass(frozen=True)
+class PeriodOf:
+    """The month a row reports on: a SQL ``DATE`` expression over the file's typed row (``NULL`` where the row has
+    no period of its own, e.g. a footer total). It must lie in the landing's period window (not after the run
+    date's month, not before the configured earliest period: :class:`oversight.landing.PeriodWindow`).
+    ``fields`` are the columns named in messages."""
+
+    expression: str
+    fields: tuple[str, ...]
+
+
+Plausibility = NonNegative | NotAbove | Within | PeriodOf
+
+
+def not_above(*pairs: tuple[str, str]) -> tuple[NotAbove, ...]:
+    """``NotAbove`` rules from ``(part, total)`` pairs."""
+    return tuple(NotAbove(part, total) for part, total in pairs)
+
+
+#: The first day of a NOF quarter's first month: ``Q1 2025/26`` -> 2025-04-01, ``Q4 2025/26`` -> 2026-01-01
+#: (the quarter field is checked against :data:`QUARTER_PATTERN` first).
+QUARTER_START_SQL = (
+    "make_date(CAST(substr(quarter, 4, 4) AS INTEGER) + CASE WHEN substr(quarter, 2, 1) = '4' THEN 1 ELSE 0 END, "
+    "[4, 7, 10, 1][CAST(substr(quarter, 2, 1) AS INTEGER)], 1)"
+)
+#: The quarter a NOF file or input template row is about.
+QUARTER_PERIOD = PeriodOf(QUARTER_START_SQL, ("quarter",))
+
+
+def month_in_text_sql(field_name: str) -> str:
+    """SQL: the month of a period label ending ``<Month>-<YYYY>`` or ``<Month> <YYYY>`` (``MSitAE-JUNE-2025``,
+    ``RTT-November-2024``, ``DM01-MARCH-2026``, ``June 2025``); ``NULL`` for anything else (a footer ``TOTAL``)."""
+    pattern = r"^.*?([A-Za-z]+)[- ]+(\d{4})$"
+    return f"CAST(try_strptime(regexp_replace(\"{field_name}\", '{pattern}', '\\1 \\2'), '%B %Y') AS DATE)"
+
+
+# ----------------------------------------------------------------------------------------------------
 # Collections
 
 
@@ -398,6 +493,9 @@ class Collection:
     #: How to get a CSV out of a non-CSV file (a spreadsheet sheet, a ZIP member); ``None`` for plain CSV.
     #: One workbook may feed several collections, each with its own :class:`~oversight.containers.Sheet`.
     container: Container | None = None
+    #: What the values may be (counts not negative, parts not above totals, percentages in range, periods in the
+    #: landing window); checked over the whole file before anything lands.
+    plausibility: tuple[Plausibility, ...] = ()
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
@@ -425,6 +523,13 @@ class Collection:
                     f"{self.name}: layout {lay.name!r} provides {sorted(provided + derived)}, "
                     f"fields are {sorted(field_names)}"
                 )
+        for rule in self.plausibility:
+            named = (rule.part, rule.total) if isinstance(rule, NotAbove) else rule.fields
+            for name in named:
+                if name not in field_names:
+                    raise ValueError(f"{self.name}: plausibility rule {rule!r} names {name!r}, not a field")
+                if not isinstance(rule, PeriodOf) and self.get_field(name).kind == "date":
+                    raise ValueError(f"{self.name}: plausibility rule {rule!r} needs a number, {name!r} is a date")
         for f in self.fields:
             for pattern in (f.pattern, f.date_pattern):
                 if pattern:
@@ -533,6 +638,8 @@ NHSE_NOF_DATA = Collection(
             (("metric_registry.csv", ("metric_id", "score_id")), ("nof_summary_metrics.csv", ("metric_id",))),
         ),
     ),
+    # Values may be negative (finance, planned vs actual) or above 100 (% of plan): only ranks are bounded.
+    plausibility=(NonNegative(("rank",)), QUARTER_PERIOD),
     period_key=TypeAndLatestQuarter(),
 )
 
@@ -579,6 +686,13 @@ NHSE_NOF_LEAGUE_TABLE = Collection(
         _text("likely_range_of_rank", **_RANGE),
     ),
     key=("quarter", "trust_code"),
+    # Scores run from 1 to 4, segments from 1 to 5 (methodology §4-§5).
+    plausibility=(
+        Within(("average_score",), 1, 4, "an average metric score (1-4)"),
+        Within(("segment",), 1, 5, "a segment (1-5)"),
+        NonNegative(("rank",)),
+        QUARTER_PERIOD,
+    ),
     period_key=TypeAndLatestQuarter(),
 )
 

@@ -18,8 +18,13 @@ from oversight.collections import (
     Field,
     FileContext,
     Layout,
+    NonNegative,
+    PeriodOf,
     PrefixAndField,
     PrefixAndFileNameDate,
+    Within,
+    month_in_text_sql,
+    not_above,
     snake,
 )
 from oversight.containers import Sheet, ZipMember
@@ -155,6 +160,15 @@ NHSE_AE_MONTHLY = Collection(
         *(_number(name, required=True) for _, name in _AE_COLUMNS[4:]),
     ),
     key=("period", "org_code"),
+    plausibility=(
+        NonNegative(tuple(name for _, name in _AE_COLUMNS[4:])),
+        # 4-hour breaches are a part of the attendances of their department type (booked ones of booked ones).
+        *not_above(
+            *((f"over4_{kind}", f"att_{kind}") for kind in ("type1", "type2", "other")),
+            *((f"over4_booked_{kind}", f"att_booked_{kind}") for kind in ("type1", "type2", "other")),
+        ),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("ae-monthly", "period", exclude=AE_TOTAL_PATTERN),
 )
 
@@ -184,6 +198,14 @@ _AE_ACTIVITY_COLUMNS: tuple[tuple[str, str], ...] = (
     (f"{_LT4} | Total Attendances < 4 hours", "within_4_hours_total"),
     *((f"{_GT4} | {c}", f"over_4_hours_{n}") for c, n in _TYPES),
     (f"{_GT4} | Total Attendances > 4 hours", "over_4_hours_total"),
+)
+#: Within and over 4 hours are parts of the attendances, per department type and in total.
+_AE_ACTIVITY_PARTS = not_above(
+    *(
+        (f"{part}_{n}", f"attendances_{n}")
+        for part in ("within_4_hours", "over_4_hours")
+        for n in (*(n for _, n in _TYPES), "total")
+    )
 )
 _AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
     *_AE_ACTIVITY_COLUMNS,
@@ -233,6 +255,16 @@ NHSE_AE_PROVIDER_XLSX = Collection(
     key=("code",),
     # '-' marks a percentage with no attendances, and the England row's code and region.
     null_tokens=("-",),
+    plausibility=(
+        NonNegative(tuple(n for _, n in _AE_XLSX_COLUMNS[3:27])),
+        *_AE_ACTIVITY_PARTS,
+        *not_above(
+            ("dta_over_12_hours", "dta_over_4_hours"),
+            ("emergency_admissions_via_ae", "emergency_admissions_total"),
+        ),
+        Within(tuple(n for _, n in _AE_XLSX_COLUMNS[15:19]), 0, 1, "a proportion (0-1, as published)"),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("ae-provider-xlsx", "period"),
 )
 
@@ -288,6 +320,12 @@ NHSE_AE_ACUTE_TRUST_MAPPING = Collection(
         Field("month_start", "date"),
     ),
     key=("code", "acute_code"),
+    plausibility=(
+        NonNegative(tuple(n for _, n in _MAPPING_COLUMNS[6:])),
+        Within(("proportion",), 0, 1, "a proportion (0-1, as published)"),
+        *not_above(*((f"over_4_hours_{n}", f"attendances_{n}") for n in (*(n for _, n in _TYPES), "total"))),
+        PeriodOf("month_start", ("month_start",)),
+    ),
     period_key=PrefixAndField("ae-acute-trust-mapping", "month_start"),
 )
 
@@ -329,6 +367,13 @@ NHSE_AE_ACUTE_TRUST_FOOTPRINT = Collection(
     key=("code",),
     # '-' marks the England row's code, region and mapped columns.
     null_tokens=("-",),
+    plausibility=(
+        NonNegative(tuple(n for _, n in _FOOTPRINT_COLUMNS[3:17])),
+        *_AE_ACTIVITY_PARTS,
+        *not_above(("mapped_over_4_hours", "mapped_attendances")),
+        Within(tuple(n for _, n in _FOOTPRINT_COLUMNS[17:20]), 0, 1, "a proportion (0-1, as published)"),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("ae-acute-trust-footprint", "period"),
 )
 
@@ -347,6 +392,13 @@ _CWT_COLUMNS = (
     "TOTAL TREATED",
     "WITHIN STANDARD",
     "BREACHES",
+)
+
+#: Patients treated within the standard and after it (breaches) are parts of those treated.
+_CWT_PLAUSIBILITY = (
+    NonNegative(("total_treated", "within_standard", "breaches")),
+    *not_above(("within_standard", "total_treated"), ("breaches", "total_treated")),
+    PeriodOf("period", ("period",)),
 )
 
 NHSE_CWT_PROVIDER = Collection(
@@ -369,6 +421,7 @@ NHSE_CWT_PROVIDER = Collection(
         _number("breaches", required=True),
     ),
     key=("period", "standard", "org_code", "stage_route", "treatment_modality", "cancer_type"),
+    plausibility=_CWT_PLAUSIBILITY,
     period_key=PrefixAndSql(
         "cwt-provider", "strftime(min(period), '%Y-%m') || '..' || strftime(max(period), '%Y-%m')", "months"
     ),
@@ -445,6 +498,7 @@ def _cwt_workbook(name: str, sheet: str, days: int, *, cancer_type: bool, sectio
             ),
         ),
         key=("referral_route", "org_code", "accountable_provider"),
+        plausibility=(*_CWT_PLAUSIBILITY, Within(("proportion_within",), 0, 1, "a proportion (0-1, as published)")),
         period_key=PrefixAndSql(f"cwt-workbook-{days}", "strftime(max(period), '%Y-%m')", "month"),
     )
 
@@ -645,6 +699,15 @@ NHSE_AMBSYS = Collection(
     ),
     key=("year", "month", "org_code"),
     null_tokens=(".",),
+    plausibility=(
+        NonNegative(tuple(f.name for f in _AMBSYS_FIELDS)),
+        Within(("month",), 1, 12, "a month number (1-12)"),
+        PeriodOf(
+            "CASE WHEN month BETWEEN 1 AND 12 AND year BETWEEN 1 AND 9999 "
+            "THEN make_date(CAST(year AS INTEGER), CAST(month AS INTEGER), 1) END",
+            ("year", "month"),
+        ),
+    ),
     period_key=PrefixAndSql(
         "ambsys-csv", "strftime(max(make_date(CAST(year AS INTEGER), CAST(month AS INTEGER), 1)), '%Y-%m')", "months"
     ),
@@ -679,6 +742,15 @@ NHSE_AMBSYS_TIME_SERIES = Collection(
     key=("fiscal_year", "month_name", "org_code"),
     # Not in raw_formats §4.2: the Raw sheet marks means/centiles with no incidents as '-' (e.g. row 105).
     null_tokens=("-",),
+    plausibility=(
+        NonNegative(tuple(f.name for f in _AMBSYS_FIELDS)),
+        # Financial year 2025-26: April-December in 2025, January-March in 2026.
+        PeriodOf(
+            "CAST(try_strptime(month_name || ' ' || (CAST(left(fiscal_year, 4) AS INTEGER) + CASE WHEN "
+            "upper(month_name) IN ('JANUARY', 'FEBRUARY', 'MARCH') THEN 1 ELSE 0 END), '%B %Y') AS DATE)",
+            ("fiscal_year", "month_name"),
+        ),
+    ),
     period_key=PrefixAndFileNameDate("ambsys-time-series"),
 )
 
@@ -723,6 +795,16 @@ NHSE_DM01_PROVIDER = Collection(
         _text("published"),
     ),
     key=("provider_code",),
+    plausibility=(
+        NonNegative(tuple(n for _, n in _DM01_PROVIDER_COLUMNS[4:-2])),
+        *not_above(
+            ("waiting_6_plus_weeks", "total_waiting_list"),
+            ("waiting_13_plus_weeks", "waiting_6_plus_weeks"),
+            *((n, "total_waiting_list") for b, n in _DM01_PROVIDER_COLUMNS if b in _DM01_BANDS),
+        ),
+        Within(("pct_waiting_6_plus_weeks",), 0, 1, "a proportion (0-1, as published)"),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("dm01-provider", "period"),
 )
 
@@ -769,6 +851,14 @@ NHSE_DM01_FULL_EXTRACT = Collection(
         *(_number(n, required=True) for _, n in _DM01_EXTRACT_COLUMNS[11:]),
     ),
     key=("period", "provider_org_code", "commissioner_org_code", "diagnostic_test"),
+    plausibility=(
+        NonNegative(tuple(n for _, n in _DM01_EXTRACT_COLUMNS[11:])),
+        *not_above(*((n, "total_waiting_list") for b, n in _DM01_EXTRACT_COLUMNS if b in _DM01_EXTRACT_BANDS)),
+        *not_above(
+            *((n, "total_activity") for n in ("waiting_list_activity", "planned_activity", "unscheduled_activity"))
+        ),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("dm01-extract", "period"),
 )
 
@@ -810,6 +900,14 @@ NHSE_RTT_FULL_EXTRACT = Collection(
         *(_number(snake(c)) for c in (*RTT_WEEK_BANDS, *_RTT_TOTALS)),
     ),
     key=("period", "provider_org_code", "commissioner_org_code", "rtt_part_type", "treatment_function_code"),
+    plausibility=(
+        NonNegative(tuple(snake(c) for c in (*RTT_WEEK_BANDS, *_RTT_TOTALS))),
+        # 'Total All' = 'Total' + unknown clock starts; every week band is a part of 'Total' (blank where a part
+        # does not collect it: not compared).
+        *not_above(*((snake(c), "total") for c in RTT_WEEK_BANDS)),
+        *not_above(("total", "total_all"), ("patients_with_unknown_clock_start_date", "total_all")),
+        PeriodOf(month_in_text_sql("period"), ("period",)),
+    ),
     period_key=PrefixAndSingleValue("rtt-extract", "period"),
 )
 

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from oversight.collections import (
     NUMBER_PATTERN,
     QUARTER_PATTERN,
+    QUARTER_PERIOD,
     Collection,
     Field,
     FileContext,
     Layout,
+    NonNegative,
+    PeriodOf,
     RegistryIds,
+    Within,
     quarter_sort_key,
 )
 
@@ -154,6 +158,12 @@ MHSDS_MONTHLY = Collection(
         "secondary_level",
         "measure_id",
     ),
+    # Mostly counts, but some measures are changes on a year before (MHS95h, negative when a count fell): only the
+    # size is bounded, and infinity ('1e309') refused (checked where the value is a number, not '*').
+    plausibility=(
+        Within(("measure_value",), -1e12, 1e12, "a value of plausible size (between -1e12 and 1e12)"),
+        PeriodOf("date_trunc('month', reporting_period_end)", ("reporting_period_end",)),
+    ),
     period_key=FileKindAndLatestDate("mhsds", "reporting_period_end", MHSDS_FILE_NAME),
 )
 
@@ -213,6 +223,10 @@ CSDS_CORE = Collection(
     # The publisher leaves the age-band cells blank on organisation-count rows; the team's DERIVED RDY-only copy
     # (re-written by R) spells that blank 'NA'. Both mean "no value".
     null_tokens=("NA",),
+    plausibility=(
+        NonNegative(("measure_value", "measure_value_0_18", "measure_value_19_64", "measure_value_65_plus")),
+        PeriodOf("date_trunc('month', reporting_period_end)", ("reporting_period_end",)),
+    ),
     period_key=FileKindAndLatestDate("csds", "reporting_period_end", _CSDS_FILE_NAME),
 )
 
@@ -254,6 +268,7 @@ NOF_INPUT_FINANCE = Collection(
         _SOURCE,
     ),
     key=("quarter", "trust_code"),
+    plausibility=(QUARTER_PERIOD,),
     period_key=PrefixAndLatestQuarter("finance"),
 )
 
@@ -264,6 +279,7 @@ NOF_INPUT_RECOVERY_SUPPORT = Collection(
     layouts=(Layout("rsp_v1", ("Quarter", "Trust_code", "In_recovery_support_programme", "Source")),),
     fields=(_QUARTER, _TRUST, Field("in_recovery_support_programme", required=True, allowed=_YES_NO), _SOURCE),
     key=("quarter", "trust_code"),
+    plausibility=(QUARTER_PERIOD,),
     period_key=PrefixAndLatestQuarter("recovery-support"),
 )
 
@@ -281,6 +297,7 @@ NOF_INPUT_CQC_SAFE = Collection(
         _SOURCE,
     ),
     key=("quarter", "trust_code"),
+    plausibility=(QUARTER_PERIOD,),
     period_key=PrefixAndLatestQuarter("cqc-safe"),
 )
 
@@ -299,6 +316,7 @@ NOF_INPUT_HCAI = Collection(
         _SOURCE,
     ),
     key=("quarter", "trust_code", "metric_id"),
+    plausibility=(NonNegative(("count", "rate")), QUARTER_PERIOD),
     period_key=PrefixAndLatestQuarter("hcai"),
 )
 
@@ -327,6 +345,8 @@ NOF_INPUT_METRIC_VALUES = Collection(
     ),
     key=("quarter", "trust_code", "metric_id"),
     reference_checks=(RegistryIds("metric_id", (("metric_registry.csv", ("metric_id",)),)),),
+    # A value may be negative (e.g. OF0106, planned vs actual); a metric score runs from 1 to 4.
+    plausibility=(Within(("score",), 1, 4, "a metric score (1-4)"), QUARTER_PERIOD),
     period_key=PrefixAndLatestQuarter("metric-values"),
 )
 

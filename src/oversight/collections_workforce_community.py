@@ -131,7 +131,17 @@ CHS_SERVICES: tuple[str, ...] = (
 
 def build_collections() -> tuple[Collection, ...]:
     """The six collections, in matching order."""
-    from oversight.collections import Collection, Field, Layout, PrefixAndField, snake
+    from oversight.collections import (
+        Collection,
+        Field,
+        Layout,
+        NonNegative,
+        PeriodOf,
+        PrefixAndField,
+        Within,
+        not_above,
+        snake,
+    )
 
     # ----------------------------------------------------------------------------------------------------
     # NHS Sickness Absence Rates (raw_formats §7.1)
@@ -176,6 +186,12 @@ def build_collections() -> tuple[Collection, ...]:
             Field("sickness_absence_rate_percent", "number"),
         ),
         key=("org_code",),
+        plausibility=(
+            NonNegative(("fte_days_lost", "fte_days_available")),
+            *not_above(("fte_days_lost", "fte_days_available")),
+            Within(("sickness_absence_rate_percent",), 0, 100, "a percentage (0-100)"),
+            PeriodOf("date_trunc('month', month_end_date)", ("month_end_date",)),
+        ),
         period_key=PrefixAndField("sickness-absence", "month_end_date"),
     )
 
@@ -220,6 +236,12 @@ def build_collections() -> tuple[Collection, ...]:
             key=("ods_code",),
             null_tokens=("-",),
             container=Sheet(sheet, header_row=5, qualify_repeated=True),
+            # Scores are out of 10; the survey runs in the autumn of its year.
+            plausibility=(
+                Within((f"{field_prefix}_score",), 0, 10, "a score out of 10"),
+                NonNegative((f"{field_prefix}_responses",)),
+                PeriodOf("make_date(CAST(survey_year AS INTEGER), 9, 1)", ("survey_year",)),
+            ),
             period_key=PrefixAndField("nss", "survey_year"),
         )
 
@@ -264,6 +286,10 @@ def build_collections() -> tuple[Collection, ...]:
             ),
             key=("organisation_type", "organisation_code"),
             container=Sheet(sheet, header_row=5),
+            plausibility=(
+                NonNegative(tuple(snake(service) for service in CHS_SERVICES)),
+                PeriodOf("date_trunc('month', month_end_date)", ("month_end_date",)),
+            ),
             period_key=PrefixAndField(sheet.lower().replace(" ", "-"), "month_end_date"),
         )
 
