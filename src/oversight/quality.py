@@ -64,6 +64,12 @@ PUBLIC_MARTS = (
     "fct_icb_aggregates",
     "rpt_reconciliation",
     "rpt_metric_value_reconciliation",
+    # issue 13: beyond the official tables
+    "fct_rank_movements",
+    "fct_rank_movement_contributions",
+    "fct_department_performance",
+    "rpt_hidden_variation",
+    "fct_league_vintages",
 )
 ROWS_SHOWN = 10
 

@@ -496,6 +496,9 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_assets(out_dir)
     env = _environment()
+    from oversight.site_insights import load_insights, render_insight_pages  # issue 13 (imports this module)
+
+    insights = load_insights(Path(duckdb_path))
 
     sources = _distinct(r["data_source"] for r in data.league)
     quarters = _distinct(r["quarter"] for r in sorted(data.league, key=lambda r: r["quarter_start_date"]))
@@ -578,6 +581,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
                 history=history,
                 segment_figure=_segment_history_figure(history),
                 average_figure=_average_history_figure(history),
+                insights=insights.for_trust(*key),
                 **common,
             ),
         )
@@ -599,4 +603,5 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
                 **common,
             ),
         )
+    render_insight_pages(insights, env, out_dir, data.league, common)
     return index

@@ -29,6 +29,7 @@ import pytest
 from oversight import paths
 from oversight.publish import methodology_settings
 from oversight.site import league_path, render_site, trust_path
+from oversight.site_insights import departments_path, movers_path
 
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
@@ -440,3 +441,125 @@ def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, co
     screenshot(driver, "methodology")
     for name in ("index", "league_table", "trust_page", "icb_page", "methodology"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+
+
+# ------------------------------------------------------------------ beyond the official tables (issue 13)
+
+
+def test_trust_page_explains_what_moved_its_departments_and_vintages(
+    browser: object, server: str, con: duckdb.DuckDBPyConnection
+) -> None:
+    """The what-moved, departments and vintages panels of the trust that moved most into Q1's successor with
+    departments in the bottom decile, against the marts."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    m = records(
+        con,
+        """
+        with departments as (
+            select quarter, trust_code, count(*) filter (where is_bottom_decile) as bottom
+            from marts.fct_department_performance
+            where is_assessed
+            group by all
+        )
+        select m.*
+        from marts.fct_rank_movements as m
+        inner join departments as d on m.quarter_to = d.quarter and m.trust_code = d.trust_code
+        order by d.bottom > 0 desc, abs(m.rank_change) desc, m.data_source, m.trust_code
+        limit 1
+        """,
+    )[0]
+    key = [m["data_source"], m["quarter_to"], m["trust_code"]]
+    driver.get(server + trust_path(*key))  # type: ignore[attr-defined]
+
+    def value(element_id: str) -> str:
+        return str(driver.find_element(By.ID, element_id).get_attribute("data-value"))  # type: ignore[attr-defined]
+
+    assert int(value("moved-rank-own")) == m["rank_change_own_movement"]
+    assert int(value("moved-rank-others")) == m["rank_change_others_movement"]
+    assert int(value("moved-rank-own")) + int(value("moved-rank-others")) == m["league_rank_to"] - m["league_rank_from"]
+    assert float(value("moved-average-change")) == pytest.approx(m["average_score_change"], abs=1e-12)
+    assert driver.find_element(By.ID, "moved-segment-reason").text == m["segment_change_reason"]  # type: ignore[attr-defined]
+    contributions = records(
+        con,
+        "select metric_id, kind, contribution from marts.fct_rank_movement_contributions "
+        "where data_source = ? and quarter_to = ? and trust_code = ? and contribution != 0 "
+        "order by abs(contribution) desc limit 8",
+        key,
+    )
+    shown = [
+        (e.get_attribute("data-metric"), e.get_attribute("data-kind"))
+        for e in driver.find_elements(By.CSS_SELECTOR, "#contributions tbody tr[data-metric]")  # type: ignore[attr-defined]
+    ]
+    assert shown == [(c["metric_id"], c["kind"]) for c in contributions]
+
+    departments = records(
+        con,
+        "select department, is_bottom_decile from marts.fct_department_performance "
+        "where quarter = ? and trust_code = ? and is_assessed",
+        [m["quarter_to"], m["trust_code"]],
+    )
+    dots = driver.find_elements(By.CSS_SELECTOR, "#departments-dotplot g.dept")  # type: ignore[attr-defined]
+    assert len(dots) == len(departments) > 0
+    red = {
+        e.get_attribute("data-department")
+        for e in driver.find_elements(By.CSS_SELECTOR, "#departments-dotplot g.bottom")
+    }  # type: ignore[attr-defined]
+    assert red == {d["department"] for d in departments if d["is_bottom_decile"]}
+    listed = {
+        e.get_attribute("data-department")
+        for e in driver.find_elements(By.CSS_SELECTOR, "#bottom-decile-departments tbody tr[data-department]")  # type: ignore[attr-defined]
+    }
+    assert listed == red
+
+    vintage = records(
+        con,
+        "select is_revised from marts.fct_league_vintages where data_source = ? and quarter = ? and trust_code = ?",
+        key,
+    )[0]
+    revised = driver.find_elements(By.ID, "vintage-revised")  # type: ignore[attr-defined]
+    assert bool(revised) == vintage["is_revised"]
+    assert_loaded_offline(driver, server)
+    screenshot(driver, "trust_page_insights")
+
+    driver.find_element(By.ID, "movers-link").click()  # type: ignore[attr-defined]
+    assert driver.current_url.endswith(movers_path(m["data_source"], m["quarter_to"], m["cohort"]))  # type: ignore[attr-defined]
+    movers = records(
+        con,
+        "select trust_code, rank_change from marts.fct_rank_movements where data_source = ? and quarter_to = ? "
+        "and cohort = ? order by abs(rank_change) desc, league_rank_to, trust_code limit 25",
+        [m["data_source"], m["quarter_to"], m["cohort"]],
+    )
+    rows = driver.find_elements(By.CSS_SELECTOR, "#movers-table tbody tr")  # type: ignore[attr-defined]
+    assert [r.get_attribute("data-trust") for r in rows] == [r["trust_code"] for r in movers]
+    screenshot(driver, "movers_page")
+
+
+def test_cohort_page_lists_well_ranked_trusts_with_bottom_decile_departments(
+    browser: object, server: str, con: duckdb.DuckDBPyConnection
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    driver.get(server + "insights.html")  # type: ignore[attr-defined]
+    path = departments_path("Q1 2025/26", "acute")
+    driver.find_element(By.CSS_SELECTOR, f'#departments-links a[href="{path}"]').click()  # type: ignore[attr-defined]
+    expected = {
+        t
+        for (t,) in con.execute(
+            "select trust_code from marts.rpt_hidden_variation where quarter = 'Q1 2025/26' and cohort = 'acute' "
+            "and final_segment in (1, 2) and departments_in_bottom_decile > 0"
+        ).fetchall()
+    }
+    shown = {
+        e.get_attribute("data-trust")
+        for e in driver.find_elements(By.CSS_SELECTOR, "#hidden-table tbody tr[data-trust]")
+    }  # type: ignore[attr-defined]
+    assert shown == expected and len(expected) >= 10  # 17 of the 27 acute trusts in segments 1 and 2
+    assert driver.find_element(By.ID, "hidden-count").text == str(len(expected))  # type: ignore[attr-defined]
+    minimum = con.execute("select max(min_denominator) from marts.fct_department_performance").fetchone()
+    assert minimum is not None
+    assert driver.find_element(By.ID, "min-denominator").text == f"{minimum[0]:.0f}"  # type: ignore[attr-defined]
+    assert_loaded_offline(driver, server)
+    screenshot(driver, "hidden_variation_page")
