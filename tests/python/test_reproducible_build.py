@@ -1,9 +1,11 @@
 """Reproducible builds (issue 11): two builds of the same landed inputs give identical marts and releases.
 
 The session's build of ``data/`` (``embedded``) is the first build; this module makes a second one from a copy of
-the same landing zone (one more ``dbt build``, gate and release) and compares them: every mart with ``EXCEPT ALL``
-both ways, and every release file byte for byte apart from the timestamps a release records on purpose (the
-manifest's ``created_at``, the site's "generated" line, the Great Expectations run identifiers in Data Docs).
+the same landing zone (one more ``dbt build``, gate and release) and compares them: every mart and intermediate
+table with ``EXCEPT ALL`` both ways, and every release file, apart from the times a build records on purpose: the
+manifest's ``created_at``, the site's "generated" line, the Great Expectations run pages in Data Docs, and the
+build times the league-table snapshots record (``fct_league_vintages.first_built_at`` / ``current_since``, the only
+TIMESTAMP columns of the marts, and the "Built first ..." line of the trust pages).
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from oversight.publish import PublishResult, publish
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
 
-#: Release files that carry the time of the run by design: compared after removing the timestamp.
-_GENERATED = re.compile(rb"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+#: A date with a time of day (a build or run time; plain dates such as quarter starts are kept).
+_TIME = re.compile(rb"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}| UTC)?")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +35,22 @@ def second_build(embedded: EmbeddedBuild, tmp_path_factory: pytest.TempPathFacto
     landing = embedded.copy_landing(work / "warehouse" / "landing")
     warehouse = work / "warehouse" / "oversight.duckdb"
     return warehouse, publish(paths.default_data_dir(), landing, warehouse, work / "releases")
+
+
+def _columns_without_times(con: duckdb.DuckDBPyConnection, relation: str) -> str:
+    """The select list of ``relation`` without its TIMESTAMP columns (build times recorded by the snapshots)."""
+    columns = con.execute(f"describe select * from {relation}").fetchall()
+    return ", ".join(f'"{name}"' for name, kind, *_ in columns if not str(kind).startswith("TIMESTAMP"))
+
+
+def _differing_rows(con: duckdb.DuckDBPyConnection, first: str, second: str) -> tuple[int, int]:
+    """Rows only in ``first`` and rows only in ``second`` (EXCEPT ALL both ways), TIMESTAMP columns left out."""
+    columns = _columns_without_times(con, first)
+    assert columns == _columns_without_times(con, second)
+    a, b = f"select {columns} from {first}", f"select {columns} from {second}"
+    only_first = con.execute(f"select count(*) from ({a} except all {b})").fetchone()
+    only_second = con.execute(f"select count(*) from ({b} except all {a})").fetchone()
+    return only_first[0], only_second[0]  # type: ignore[index]
 
 
 def _tables(con: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:
@@ -58,15 +76,15 @@ def test_two_builds_of_the_same_landed_inputs_give_identical_marts(
         tables = _tables(con, "first_build", schema)
         assert tables == _tables(con, "second_build", schema)
         for table in tables:
-            first, other = f"first_build.{schema}.{table}", f"second_build.{schema}.{table}"
-            only_first = con.execute(f"select count(*) from (from {first} except all from {other})").fetchone()
-            only_second = con.execute(f"select count(*) from (from {other} except all from {first})").fetchone()
-            compared[f"{schema}.{table}"] = (only_first[0], only_second[0])  # type: ignore[index]
+            compared[f"{schema}.{table}"] = _differing_rows(
+                con, f"first_build.{schema}.{table}", f"second_build.{schema}.{table}"
+            )
     assert "marts.rpt_league_table" in compared and "marts.fct_metric_scores" in compared
     assert {table: rows for table, rows in compared.items() if rows != (0, 0)} == {}
 
 
 def _release_files(release: Path) -> dict[str, bytes]:
+    """Every release file's content with run and build times replaced (Parquet files are compared apart)."""
     files = {}
     for path in sorted(release.rglob("*")):
         if not path.is_file():
@@ -76,17 +94,17 @@ def _release_files(release: Path) -> dict[str, bytes]:
         if rel == "manifest.json":
             manifest = json.loads(content)
             manifest.pop("created_at")
-            # the site's pages and Data Docs carry the run's time (compared below without it)
-            manifest["files"] = {
-                name: entry for name, entry in manifest["files"].items() if not name.startswith(("site/", "data_docs/"))
-            }
+            # each file is compared below; Data Docs page names carry the run time
+            manifest["files"] = sorted(name for name in manifest["files"] if not name.startswith("data_docs/"))
             content = json.dumps(manifest, sort_keys=True).encode()
         elif rel.startswith("data_docs/"):
             # Great Expectations names each run's pages by its time: compared by count only
             files["data_docs/ (pages)"] = str(int(files.get("data_docs/ (pages)", b"0")) + 1).encode()
             continue
-        elif rel.startswith("site/") and rel.endswith(".html"):
-            content = _GENERATED.sub(b"<generated>", content)
+        elif rel.endswith(".parquet"):
+            content = b""  # compared by content in the test
+        elif rel.endswith((".csv", ".html")):
+            content = _TIME.sub(b"<time>", content)
         files[rel] = content
     return files
 
@@ -94,9 +112,23 @@ def _release_files(release: Path) -> dict[str, bytes]:
 def test_two_builds_of_the_same_landed_inputs_give_identical_releases(
     embedded: EmbeddedBuild, second_build: tuple[Path, PublishResult]
 ) -> None:
-    first = _release_files(embedded.result.release)
-    second = _release_files(second_build[1].release)
+    first_release, second_release = embedded.result.release, second_build[1].release
+    first, second = _release_files(first_release), _release_files(second_release)
     assert sorted(first) == sorted(second)
     assert any(name.startswith("marts/csv/") for name in first) and any(name.startswith("nhse/") for name in first)
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
+    parquet = [name for name in first if name.endswith(".parquet")]
+    assert parquet
+    con = duckdb.connect()
+    differing_parquet = {
+        name: rows
+        for name in parquet
+        if (
+            rows := _differing_rows(
+                con, f"read_parquet('{first_release / name}')", f"read_parquet('{second_release / name}')"
+            )
+        )
+        != (0, 0)
+    }
+    assert differing_parquet == {}
