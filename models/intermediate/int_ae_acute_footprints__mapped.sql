@@ -17,7 +17,7 @@ mapping as (
 mapping_months as (
     select
         month_start as mapping_month,
-        any_value(source_file) as mapping_file
+        min(source_file) as mapping_file
     from mapping
     group by month_start
 ),
@@ -60,12 +60,12 @@ final as (
         attributed.acute_trust_code,
         attributed.mapping_month,
         attributed.mapping_month <> attributed.month_start as is_earlier_mapping,
-        sum(attributed.attendances) as attendances,
-        sum(attributed.over_4_hours) as over_4_hours,
-        sum(attributed.attendances) - sum(attributed.over_4_hours) as within_4_hours,
+        {{ ordered_sum('attributed.attendances') }} as attendances,
+        {{ ordered_sum('attributed.over_4_hours') }} as over_4_hours,
+        {{ ordered_sum('attributed.attendances') }} - {{ ordered_sum('attributed.over_4_hours') }} as within_4_hours,
         count(*) as providers_mapped,
-        any_value(attributed.source_file) as csv_file,
-        any_value(mapping_months.mapping_file) as mapping_file
+        min(attributed.source_file) as csv_file,
+        min(mapping_months.mapping_file) as mapping_file
     from attributed
     inner join mapping_months on attributed.mapping_month = mapping_months.mapping_month
     group by attributed.month_start, attributed.acute_trust_code, attributed.mapping_month

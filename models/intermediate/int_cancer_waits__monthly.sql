@@ -22,8 +22,8 @@ from_extract as (
         month_start,
         org_code,
         case standard when '28-day FDS' then 'OF0010' else 'OF0011' end as metric_id,
-        sum(within_standard) as within_standard,
-        sum(total_treated) as total_treated,
+        {{ ordered_sum('within_standard') }} as within_standard,
+        {{ ordered_sum('total_treated') }} as total_treated,
         string_agg(distinct source_file, '; ' order by source_file) as source_files
     from extract_rows
     where

@@ -98,8 +98,8 @@ flow_quarters as (
         {{ nof_quarter_label('month_start') }} as quarter,
         trust_code,
         department,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        {{ ordered_sum('numerator') }} as numerator,
+        {{ ordered_sum('denominator') }} as denominator,
         count(distinct month_start) as months_covered,
         min(month_start) as first_month,
         max(month_start) as last_month,
@@ -125,9 +125,9 @@ snapshots as (
         month_start,
         provider_org_code as trust_code,
         diagnostic_test as department,
-        sum(waiting_6_plus_weeks) as numerator,
-        sum(total_waiting_list) as denominator,
-        string_agg(distinct source_file, ', ') as source_files
+        {{ ordered_sum('waiting_6_plus_weeks') }} as numerator,
+        {{ ordered_sum('total_waiting_list') }} as denominator,
+        string_agg(distinct source_file, ', ' order by source_file) as source_files
     from dm01
     group by all
     union all

@@ -18,7 +18,9 @@ averaged as (
         scores.quarter,
         scores.trust_code,
         registry.domain,
-        round(sum(scores.score * scores.weight) / sum(scores.weight), 12) as domain_score,
+        round(
+            {{ ordered_sum('scores.score * scores.weight') }} / {{ ordered_sum('scores.weight') }}, 12
+        ) as domain_score,
         count(*) as metrics_scored
     from scores
     inner join registry on scores.metric_id = registry.metric_id

@@ -188,7 +188,7 @@ all_metrics as (
         combined_finance.data_source,
         combined_finance.quarter,
         combined_finance.trust_code,
-        any_value(metric_values.cohort) as cohort,
+        min(metric_values.cohort) as cohort,
         combined_finance.metric_id,
         null as value,
         'derived' as value_status,
@@ -201,7 +201,7 @@ all_metrics as (
         -- supplied when either component is
         case
             when bool_or(metric_values.value_source = 'input_template') then 'input_template'
-            else any_value(metric_values.value_source)
+            else min(metric_values.value_source)
         end as value_source
     from combined_finance
     inner join metric_values

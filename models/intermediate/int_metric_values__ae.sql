@@ -30,8 +30,8 @@ quarterly as (
     select
         footprints.quarter,
         footprints.acute_trust_code,
-        sum(footprints.within_4_hours) as numerator,
-        sum(footprints.attendances) as denominator,
+        {{ ordered_sum('footprints.within_4_hours') }} as numerator,
+        {{ ordered_sum('footprints.attendances') }} as denominator,
         string_agg(strftime(footprints.month_start, '%b-%y'), ', ' order by footprints.month_start) as months_used,
         string_agg(
             case

@@ -26,8 +26,8 @@ quarterly as (
     select
         quarter,
         org_code,
-        sum(c2_total_seconds) as total_seconds,
-        sum(c2_incidents) as incidents,
+        {{ ordered_sum('c2_total_seconds') }} as total_seconds,
+        {{ ordered_sum('c2_incidents') }} as incidents,
         count(distinct month_start) as months,
         count(c2_incidents) as months_reported,
         string_agg(distinct source_file, '; ' order by source_file) as source_files

@@ -26,9 +26,9 @@ summed as (
         month_end_date,
         {{ nof_quarter_label('month_end_date') }} as quarter,
         organisation_code as trust_code,
-        sum(coalesce(waiting_52_104_weeks, 0) + coalesce(waiting_over_104_weeks, 0)) as numerator,
-        sum(total_waiting) as denominator,
-        any_value(source_file) as source_file
+        {{ ordered_sum('coalesce(waiting_52_104_weeks, 0) + coalesce(waiting_over_104_weeks, 0)') }} as numerator,
+        {{ ordered_sum('total_waiting') }} as denominator,
+        min(source_file) as source_file
     from waits
     group by month_end_date, organisation_code
 ),

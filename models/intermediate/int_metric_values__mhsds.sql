@@ -45,7 +45,7 @@ crisis_months as (
         max(measure_value) filter (where measure_id = 'CCR120') as seen_within_24h,
         max(measure_value) filter (where measure_id = '{{ crisis_denominator }}') as urgent_referrals,
         bool_or(is_suppressed) as any_suppressed,
-        any_value(source_file) as source_file
+        min(source_file) as source_file
     from provider_measures
     where period_type = 'month' and measure_id in ('CCR120', '{{ crisis_denominator }}')
     group by quarter, trust_code, reporting_period_end
@@ -56,15 +56,15 @@ crisis as (
         quarter,
         trust_code,
         'OF0016' as metric_id,
-        sum(seen_within_24h) as numerator,
-        sum(urgent_referrals) as denominator,
+        {{ ordered_sum('seen_within_24h') }} as numerator,
+        {{ ordered_sum('urgent_referrals') }} as denominator,
         bool_or(any_suppressed) as any_suppressed,
         count(*) as months_in_data,
         max(reporting_period_end) as latest_end,
         min(reporting_period_end) as earliest_end,
         'MHSDS monthly CCR120 / {{ crisis_denominator }} (Provider), months ' || string_agg(
             strftime(reporting_period_end, '%b-%y'), ', ' order by reporting_period_end
-        ) || ': ' || string_agg(distinct source_file, '; ') as value_origin
+        ) || ': ' || string_agg(distinct source_file, '; ' order by source_file) as value_origin
     from crisis_months
     group by quarter, trust_code
 ),
@@ -94,11 +94,11 @@ length_of_stay as (
         trust_code,
         reporting_period_start,
         reporting_period_end,
-        sum(measure_value) filter (where measure_id in ('MHS100', 'MHS102')) as numerator,
-        sum(measure_value) filter (where measure_id in ('MHS140', 'MHS141')) as denominator,
+        {{ ordered_sum('measure_value', "measure_id in ('MHS100', 'MHS102')") }} as numerator,
+        {{ ordered_sum('measure_value', "measure_id in ('MHS140', 'MHS141')") }} as denominator,
         count(*) filter (where measure_id in ('MHS100', 'MHS102', 'MHS140', 'MHS141')) as measures_found,
         bool_or(is_suppressed) as any_suppressed,
-        any_value(source_file) as source_file
+        min(source_file) as source_file
     from provider_measures
     where period_type = 'rolling_quarter' and measure_id in ('MHS100', 'MHS102', 'MHS140', 'MHS141')
     group by quarter, trust_code, reporting_period_start, reporting_period_end

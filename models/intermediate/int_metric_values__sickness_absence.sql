@@ -19,9 +19,9 @@ summed as (
     select
         quarter,
         org_code as trust_code,
-        any_value(data_quarter) as data_quarter,
-        sum(fte_days_lost) as numerator,
-        sum(fte_days_available) as denominator,
+        min(data_quarter) as data_quarter,
+        {{ ordered_sum('fte_days_lost') }} as numerator,
+        {{ ordered_sum('fte_days_available') }} as denominator,
         count(distinct month_end_date) as months,
         string_agg(distinct source_file, '; ' order by source_file) as source_files
     from quartered

@@ -15,14 +15,14 @@ pivoted as (
     select
         quarter,
         trust_code,
-        any_value(value) filter (where metric_id = 'OF5002') as published_average_score,
-        any_value(published_rank) filter (where metric_id = 'OF5002') as published_average_score_rank,
-        cast(any_value(value) filter (where metric_id = 'OF5003') as integer) as published_unadjusted_segment,
-        cast(any_value(value) filter (where metric_id = 'OF5004') as integer) = 1 as published_financial_override,
-        cast(any_value(value) filter (where metric_id = 'OF5000') as integer) as published_adjusted_segment,
-        any_value(published_rank) filter (where metric_id = 'OF5000') as published_league_rank,
-        cast(any_value(value) filter (where metric_id = 'OF5005') as integer) as published_final_segment,
-        cast(any_value(value) filter (where metric_id = 'OF5007') as integer) = 1 as published_recovery_support
+        min(value) filter (where metric_id = 'OF5002') as published_average_score,
+        min(published_rank) filter (where metric_id = 'OF5002') as published_average_score_rank,
+        cast(min(value) filter (where metric_id = 'OF5003') as integer) as published_unadjusted_segment,
+        cast(min(value) filter (where metric_id = 'OF5004') as integer) = 1 as published_financial_override,
+        cast(min(value) filter (where metric_id = 'OF5000') as integer) as published_adjusted_segment,
+        min(published_rank) filter (where metric_id = 'OF5000') as published_league_rank,
+        cast(min(value) filter (where metric_id = 'OF5005') as integer) as published_final_segment,
+        cast(min(value) filter (where metric_id = 'OF5007') as integer) = 1 as published_recovery_support
     from published
     group by quarter, trust_code
 ),

@@ -16,10 +16,10 @@ monthly as (
     select
         month_start,
         provider_org_code,
-        sum(within_18_weeks) filter (where commissioner_org_code <> 'NONC') as within_18_weeks,
-        sum(over_52_weeks) filter (where commissioner_org_code <> 'NONC') as over_52_weeks,
-        sum(total_all) filter (where commissioner_org_code <> 'NONC') as waiting_list,
-        coalesce(sum(total_all) filter (where commissioner_org_code = 'NONC'), 0) as waiting_list_nonc,
+        {{ ordered_sum('within_18_weeks', "commissioner_org_code <> 'NONC'") }} as within_18_weeks,
+        {{ ordered_sum('over_52_weeks', "commissioner_org_code <> 'NONC'") }} as over_52_weeks,
+        {{ ordered_sum('total_all', "commissioner_org_code <> 'NONC'") }} as waiting_list,
+        coalesce({{ ordered_sum('total_all', "commissioner_org_code = 'NONC'") }}, 0) as waiting_list_nonc,
         count(distinct commissioner_org_code) filter (where commissioner_org_code <> 'NONC') as commissioners,
         string_agg(distinct source_file, '; ' order by source_file) as source_files
     from pathways

@@ -66,7 +66,7 @@ averaged as (
         quarter,
         trust_code,
         -- rounded at 1e-12 to drop binary floating-point noise of the 1/3 weights
-        round(sum(score * weight) / sum(weight), 12) as average_score,
+        round({{ ordered_sum('score * weight') }} / {{ ordered_sum('weight') }}, 12) as average_score,
         count(*) as metrics_scored,
         count(*) filter (where score_method = 'computed') as metrics_computed,
         count(*) filter (where score_method = 'published') as metrics_published_score,

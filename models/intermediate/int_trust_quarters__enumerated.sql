@@ -33,11 +33,11 @@ returns as (
         returns_trust_quarters.quarter,
         {{ quarter_start_date('returns_trust_quarters.quarter') }} as quarter_start_date,
         returns_trust_quarters.trust_code,
-        any_value(trust_cohorts.trust_name) as trust_name,
-        any_value(trust_cohorts.cohort) as cohort,
-        any_value(cohorts.trust_type) as trust_type,
+        min(trust_cohorts.trust_name) as trust_name,
+        min(trust_cohorts.cohort) as cohort,
+        min(cohorts.trust_type) as trust_type,
         cast(null as varchar) as trust_subtype,
-        any_value(published_regions.region) as region
+        min(published_regions.region) as region
     from returns_trust_quarters
     inner join trust_cohorts
         on
@@ -63,7 +63,7 @@ nhse_nof as (
     select
         'nhse_nof' as data_source,
         quarter,
-        any_value(quarter_start_date) as quarter_start_date,
+        min(quarter_start_date) as quarter_start_date,
         trust_code,
         any_value(trust_name order by metric_id) as trust_name,
         any_value(trust_type order by metric_id) as trust_type,

@@ -18,8 +18,8 @@ published_domains as (
         published.quarter,
         published.trust_code,
         domain_ids.domain,
-        any_value(published.value) filter (where domain_ids.family = 'domain_score') as published_domain_score,
-        cast(any_value(published.value) filter (where domain_ids.family = 'domain_segment') as integer)
+        min(published.value) filter (where domain_ids.family = 'domain_score') as published_domain_score,
+        cast(min(published.value) filter (where domain_ids.family = 'domain_segment') as integer)
             as published_domain_segment
     from published
     inner join domain_ids on published.metric_id = domain_ids.metric_id

@@ -55,11 +55,11 @@ by_area as (
         metric_id,
         case when grouping(icb_code) = 1 then 'national' else 'icb' end as area_level,
         coalesce(icb_code, 'E92000001') as area_code,
-        case when grouping(icb_code) = 1 then 'England' else any_value(icb_name) end as area_name,
+        case when grouping(icb_code) = 1 then 'England' else min(icb_name) end as area_name,
         count(*) as trusts,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
-        any_value(scale) as scale,
+        {{ ordered_sum('numerator') }} as numerator,
+        {{ ordered_sum('denominator') }} as denominator,
+        min(scale) as scale,
         string_agg(trust_code, ', ' order by trust_code) as trust_codes
     from placed
     group by grouping sets ((data_source, quarter, metric_id, icb_code), (data_source, quarter, metric_id))

@@ -54,8 +54,10 @@ scores_to as (
         scores.metric_id,
         scores.score,
         scores.weight,
+        -- ordered by weight so that the floating-point total is the same in every build
         sum(scores.weight) over (
             partition by movements.data_source, movements.cohort, movements.trust_code, movements.quarter_to
+            order by scores.weight rows between unbounded preceding and unbounded following
         ) as total_weight_to
     from movements
     inner join scores

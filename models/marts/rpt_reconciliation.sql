@@ -91,7 +91,7 @@ comparisons as (
             data_source,
             quarter,
             trust_code,
-            list(metric_id) as metric_ids
+            list(metric_id order by metric_id) as metric_ids
         from metric_scores
         where data_source <> 'nhse_nof' and include_in_average and score is not null
         group by data_source, quarter, trust_code
@@ -100,7 +100,7 @@ comparisons as (
         select
             quarter,
             trust_code,
-            list(metric_id) as metric_ids
+            list(metric_id order by metric_id) as metric_ids
         from metric_scores
         where data_source = 'nhse_nof' and include_in_average and published_score is not null
         group by quarter, trust_code
@@ -226,9 +226,9 @@ summarised as (
             order by comparisons.quarter, comparisons.trust_code
         ) as exceptions_applied,
         max(comparisons.difference) filter (where exceptions.reason is null) as largest_difference,
-        cast(any_value(checks.tolerance) as double) as tolerance,
-        cast(any_value(checks.min_match_rate) as double) as min_match_rate,
-        any_value(checks.judged_on) as judged_on
+        cast(min(checks.tolerance) as double) as tolerance,
+        cast(min(checks.min_match_rate) as double) as min_match_rate,
+        min(checks.judged_on) as judged_on
     from comparisons
     inner join checks
         on

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -118,6 +119,22 @@ def _publish(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from oversight.pipeline import Terminated, terminate_as_exit
+
+    # SIGTERM/SIGHUP (and Ctrl-C) exit through the clean-up code: scratch files, the dbt child, a swapped warehouse
+    with terminate_as_exit():
+        try:
+            return _main(args)
+        except (KeyboardInterrupt, Terminated) as exc:
+            name = exc.signal_name if isinstance(exc, Terminated) else "SIGINT"
+            print(
+                f"error: stopped by {name}; nothing was published and the warehouse was left as it was",
+                file=sys.stderr,
+            )
+            return 128 + getattr(signal, name)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         if args.command == "fetch":
             from oversight.fetch import fetch
@@ -147,6 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _publish(args)
     except OversightError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:  # a last resort: every step names its own paths; never a traceback
+        print(f"error: {exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", file=sys.stderr)
         return 1
     return 0
 

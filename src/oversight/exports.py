@@ -6,6 +6,9 @@ financial deficit. The data file carries what the warehouse knows: metric values
 quartiles and rank within trust type), metric scores (OF10xx), domain scores (OF40xx) and the summary rows
 (OF5000, OF5002, OF5003, OF5004, OF5005, OF5007). Domain segments (OF41xx) are NHS England's and are not
 recomputed, so they are not exported. The files re-land through ``oversight.landing`` unchanged.
+
+Every CSV cell goes through :func:`oversight.sanitise.safe_csv_cell` (the one rule): text a spreadsheet would run
+as a formula (``=HYPERLINK(...)``, ``@SUM(...)``, ``+1+1``) is written with a leading ``'``; numbers are not touched.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import duckdb
 
 from oversight.collections import NOF_DATA_COLUMNS, NOF_LEAGUE_TABLE_COLUMNS
 from oversight.quality import PUBLIC_MARTS
+from oversight.sanitise import safe_csv_cell
 
 __all__ = ["DATA_COLUMNS", "LEAGUE_COLUMNS", "export_marts", "export_nhse_layouts", "quarter_slug"]
 
@@ -38,15 +42,43 @@ def quarter_slug(quarter: str) -> str:
 
 
 def export_marts(con: duckdb.DuckDBPyConnection, folder: Path) -> list[Path]:
-    """``<folder>/parquet/<mart>.parquet`` and ``<folder>/csv/<mart>.csv`` for every public mart."""
+    """``<folder>/parquet/<mart>.parquet`` and ``<folder>/csv/<mart>.csv`` for every public mart.
+
+    Rows are sorted on every column (``order by all``), so two builds of the same inputs give the same files.
+    The Parquet files hold the marts as they are; in the CSV files every text column goes through
+    :func:`oversight.sanitise.safe_csv_cell` (a DuckDB function of this connection that calls it).
+    """
     written = []
-    for kind, options in (("parquet", "format parquet"), ("csv", "format csv, header true")):
-        (folder / kind).mkdir(parents=True, exist_ok=True)
-        for mart in PUBLIC_MARTS:
-            target = folder / kind / f"{mart}.{kind}"
-            con.execute(f"copy (select * from marts.{mart}) to '{target.as_posix()}' ({options})")
-            written.append(target)
+    con.create_function(_SAFE_CELL_SQL, safe_csv_cell, [duckdb.sqltype("varchar")], duckdb.sqltype("varchar"))
+    try:
+        for kind, options in (("parquet", "format parquet"), ("csv", "format csv, header true")):
+            (folder / kind).mkdir(parents=True, exist_ok=True)
+            for mart in PUBLIC_MARTS:
+                target = folder / kind / f"{mart}.{kind}"
+                columns = "*" if kind == "parquet" else _safe_columns(con, mart)
+                con.execute(
+                    f"copy (select {columns} from marts.{mart} order by all) to '{target.as_posix()}' ({options})"
+                )
+                written.append(target)
+    finally:
+        con.remove_function(_SAFE_CELL_SQL)
     return written
+
+
+_SAFE_CELL_SQL = "oversight_safe_csv_cell"
+
+
+def _safe_columns(con: duckdb.DuckDBPyConnection, mart: str) -> str:
+    """The select list of ``mart`` with every text column passed through the safe-cell function."""
+    columns = con.execute(
+        "select column_name, data_type from information_schema.columns"
+        " where table_schema = 'marts' and table_name = ? order by ordinal_position",
+        [mart],
+    ).fetchall()
+    return ", ".join(
+        f'{_SAFE_CELL_SQL}("{name}") as "{name}"' if data_type == "VARCHAR" else f'"{name}"'
+        for name, data_type in columns
+    )
 
 
 _DATA_FILE_SQL = """
@@ -188,7 +220,7 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows([safe_csv_cell(cell) for cell in row] for row in rows)
 
 
 def export_nhse_layouts(

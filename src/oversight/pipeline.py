@@ -2,8 +2,10 @@
 
 The build never touches the last good warehouse until it has passed: dbt builds into a scratch copy of the
 DuckDB file next to it, and only a fully successful ``dbt build`` (models, data tests, unit tests and the
-reconciliation gate) replaces the warehouse, with an atomic rename. A second run started while one is going
-waits for the first (an exclusive lock on the warehouse folder).
+reconciliation gate) replaces the warehouse, with an atomic rename. ``candidate_warehouse`` lets a caller
+(``oversight.publish``) use the candidate first and swap it in last; a swap followed by a failure is undone. dbt
+runs in a process group of its own that is terminated when this process is interrupted or terminated. A second
+run started while one is going waits for the first (an exclusive lock on the warehouse folder).
 """
 
 from __future__ import annotations
@@ -11,11 +13,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,13 +32,19 @@ from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 from oversight.quality import load_config
 
+log = logging.getLogger(__name__)
+
 __all__ = [
     "BuildError",
+    "CandidateWarehouse",
     "ReconciliationRow",
     "RunResult",
+    "Terminated",
     "build",
+    "candidate_warehouse",
     "run",
     "summarise",
+    "terminate_as_exit",
     "vars_for_data_dir",
     "warehouse_lock",
 ]
@@ -98,36 +109,86 @@ def warehouse_lock(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def build(
+class CandidateWarehouse:
+    """A warehouse built by ``dbt build`` into a scratch file next to the warehouse, not yet swapped in.
+
+    :meth:`swap` puts it in place with an atomic rename and keeps the previous file (a hard link) until the
+    :func:`candidate_warehouse` block ends, so :meth:`undo` can put the previous warehouse back byte for byte.
+    """
+
+    def __init__(self, scratch: Path, target: Path, dbt_summary: str) -> None:
+        self.scratch = scratch
+        self.target = target
+        self.dbt_summary = dbt_summary
+        self.previous = target.with_name(target.name + ".previous")
+        self.swapped = False
+        self.had_previous = False
+
+    def swap(self) -> None:
+        """Rename the candidate over the warehouse; the previous file is kept until the block ends."""
+        self.previous.unlink(missing_ok=True)
+        try:
+            if self.target.exists():
+                try:
+                    os.link(self.target, self.previous)
+                except OSError:  # a file system without hard links: keep a copy instead
+                    shutil.copy2(self.target, self.previous)
+                self.had_previous = True
+            os.replace(self.scratch, self.target)
+        except OSError as exc:
+            self.previous.unlink(missing_ok=True)
+            raise BuildError(
+                f"the new warehouse could not be put in place ({_os_problem(exc, self.target)}); "
+                f"the warehouse {self.target} was left as it was"
+            ) from exc
+        self.swapped = True
+
+    def undo(self) -> None:
+        """Put the previous warehouse back (a later step failed)."""
+        if not self.swapped:
+            return
+        if self.had_previous:
+            os.replace(self.previous, self.target)
+        else:
+            self.target.unlink(missing_ok=True)
+        self.swapped = False
+        log.info("a step after the build failed: the previous warehouse %s was put back", self.target)
+
+
+@contextlib.contextmanager
+def candidate_warehouse(
     landing_dir: Path,
     duckdb_path: Path,
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
-    validate: Callable[[Path], object] | None = None,
-) -> str:
-    """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
+) -> Iterator[CandidateWarehouse]:
+    """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and yield it, not swapped in.
 
-    dbt runs in a child process so that its DuckDB connection is closed (and checkpointed) before the swap.
-    ``validate`` (e.g. the publication gate) is called on the scratch file after dbt and may raise: the
-    warehouse is then left as it was. Returns dbt's closing line (``Done. PASS=... ERROR=...``).
+    Inside the block the caller checks and uses ``candidate.scratch`` and calls ``candidate.swap()`` when
+    everything it needs has succeeded. If the block raises (or is interrupted), a swap already made is undone
+    and the scratch file removed: the warehouse is as it was before. dbt runs in a child process (so that its
+    DuckDB connection is closed and checkpointed before the swap) in a process group of its own, which is
+    killed if this process is interrupted or terminated.
     """
     root = paths.repo_root()
     duckdb_path = duckdb_path.resolve()
-    duckdb_path.parent.mkdir(parents=True, exist_ok=True)
     scratch = duckdb_path.with_name(duckdb_path.name + ".building")
-    for leftover in (scratch, scratch.with_name(scratch.name + ".wal")):
-        leftover.unlink(missing_ok=True)
-    if duckdb_path.exists():
-        shutil.copy2(duckdb_path, scratch)
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [
-        str(dbt) if dbt.exists() else "dbt",
-        "build",
-        "--project-dir",
-        str(root),
-        "--profiles-dir",
-        str(root),
-    ]
+    leftovers = (scratch, scratch.with_name(scratch.name + ".wal"))
+    try:
+        duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        if duckdb_path.exists():
+            shutil.copy2(duckdb_path, scratch)
+    except OSError as exc:
+        for leftover in leftovers:
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        raise BuildError(
+            f"the scratch copy of the warehouse could not be made ({_os_problem(exc, scratch)}); "
+            f"the warehouse {duckdb_path} was left as it was"
+        ) from exc
+    command = [*_dbt_command(), "build", "--project-dir", str(root), "--profiles-dir", str(root)]
     command += list(dbt_args)
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
@@ -138,20 +199,131 @@ def build(
     limits = settings.duckdb_settings()  # profiles.yml reads these, so dbt and landing share one setting
     env.setdefault(settings.THREADS_ENV, str(limits.threads))
     env.setdefault(settings.MEMORY_LIMIT_ENV, limits.memory_limit)
-    completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
-    output = _strip_ansi(completed.stdout + completed.stderr)
-    if completed.returncode != 0:
-        scratch.unlink(missing_ok=True)
-        raise BuildError(_describe_failure(output) + f"\nthe warehouse {duckdb_path} was left as it was")
-    if validate is not None:
+    candidate = CandidateWarehouse(scratch, duckdb_path, "dbt build passed")
+    try:
+        returncode, output = _run_child(command, cwd=root, env=env)
+        if returncode != 0:
+            raise BuildError(_describe_failure(output) + f"\nthe warehouse {duckdb_path} was left as it was")
+        done = [line for line in output.splitlines() if "Done. PASS=" in line]
+        if done:
+            candidate.dbt_summary = done[-1].split("  ", 1)[-1].strip()
+        yield candidate
+    except BaseException:
+        candidate.undo()
+        raise
+    finally:
+        for leftover in (*leftovers, candidate.previous):
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
+
+
+def build(
+    landing_dir: Path,
+    duckdb_path: Path,
+    dbt_args: Sequence[str] = (),
+    dbt_vars: dict[str, object] | None = None,
+    validate: Callable[[Path], object] | None = None,
+) -> str:
+    """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
+
+    ``validate`` (e.g. the publication gate) is called on the scratch file after dbt and may raise: the
+    warehouse is then left as it was. Returns dbt's closing line (``Done. PASS=... ERROR=...``).
+    """
+    with candidate_warehouse(landing_dir, duckdb_path, dbt_args, dbt_vars) as candidate:
+        if validate is not None:
+            validate(candidate.scratch)
+        candidate.swap()
+    return candidate.dbt_summary
+
+
+def _dbt_command() -> list[str]:
+    """dbt of this environment (next to the Python running), else the first ``dbt`` on the PATH."""
+    dbt = Path(sys.executable).with_name("dbt")
+    return [str(dbt) if dbt.exists() else "dbt"]
+
+
+def _os_problem(exc: OSError, default: Path) -> str:
+    """``<path>: <reason>`` of an operating-system error (the path it names, else ``default``)."""
+    return f"{exc.filename or default}: {exc.strerror or exc}"
+
+
+def _run_child(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``command`` in a process group of its own; return its exit code and its output (stdout + stderr).
+
+    If this process is interrupted (Ctrl-C, SIGINT) or terminated (SIGTERM, SIGHUP) while it waits, the child's
+    whole group is terminated (then killed after a grace period) before the interruption goes on, so a killed
+    ``oversight build`` never leaves dbt running. SIGTERM and SIGHUP are turned into ``SystemExit(128 + signal)``
+    while the child runs when no other handler is installed (``oversight.cli`` installs the same for the whole run).
+    """
+    with terminate_as_exit():
+        child = subprocess.Popen(
+            list(command),
+            cwd=cwd,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
         try:
-            validate(scratch)
+            output, _ = child.communicate()
         except BaseException:
-            scratch.unlink(missing_ok=True)
+            _stop_group(child)
             raise
-    os.replace(scratch, duckdb_path)
-    done = [line for line in output.splitlines() if "Done. PASS=" in line]
-    return done[-1].split("  ", 1)[-1].strip() if done else "dbt build passed"
+    return child.returncode, _strip_ansi(output or "")
+
+
+def _stop_group(child: subprocess.Popen[str]) -> None:
+    """Terminate the child's process group; kill it if it has not gone after a grace period."""
+    for sig, grace in ((signal.SIGTERM, CHILD_GRACE_SECONDS), (signal.SIGKILL, None)):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, sig)
+        try:
+            child.wait(timeout=grace)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+#: Seconds a terminated dbt child gets to exit before it is killed.
+CHILD_GRACE_SECONDS = 10.0
+
+_TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Terminated(SystemExit):
+    """This process received SIGTERM or SIGHUP; exits with ``128 + signal`` once clean-up code has run."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signal_name = signal.Signals(signum).name
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def terminate_as_exit() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (``SystemExit(128 + signal)``) so that
+    clean-up code runs.
+
+    Only where Python's default action (die at once) is in force and only in the main thread (where handlers
+    can be installed); the previous handlers are restored on the way out.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.getsignal(sig) for sig in _TERMINATING_SIGNALS}
+    for sig, handler in previous.items():
+        if handler in (signal.SIG_DFL, None):
+            signal.signal(sig, _exit_on_signal)
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            if handler in (signal.SIG_DFL, None):
+                signal.signal(sig, handler or signal.SIG_DFL)
 
 
 def _strip_ansi(text: str) -> str:

@@ -33,7 +33,7 @@ import platform
 import shutil
 import subprocess
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,7 +44,7 @@ from oversight import paths
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
 from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
-from oversight.pipeline import build, vars_for_data_dir, warehouse_lock
+from oversight.pipeline import candidate_warehouse, vars_for_data_dir, warehouse_lock
 from oversight.quality import PUBLIC_MARTS, GateResult, QualityGateError, load_config, run_gate
 
 __all__ = ["PublishError", "PublishResult", "default_releases_dir", "methodology_settings", "publish"]
@@ -69,10 +69,18 @@ class PublishResult:
     landing: LandingReport | None = None
     dbt: str = ""
     row_counts: dict[str, int] = field(default_factory=dict)
+    #: league-table trusts with no ODS record valid at the quarter (no ICB; UNMAPPED in the ICB aggregates)
+    absent_from_ods: list[dict[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
+        warnings = [
+            f"warning: trust {t['trust_code']} ({t['trust_name']}) has no ODS record valid at {t['quarters']} "
+            "(ODS reference etr.csv): ranked, but with no ICB (UNMAPPED in the ICB aggregates)"
+            for t in self.absent_from_ods
+        ]
         return "\n".join(
             [
+                *warnings,
                 f"release: {self.release}",
                 f"quarter: {self.quarter}",
                 f"quality gate passed: {self.gate.evaluated} expectations; "
@@ -213,6 +221,7 @@ def _write_release(
     gate: GateResult,
     settings: dict[str, object],
     dbt_summary: str,
+    absent_from_ods: Sequence[dict[str, str]] = (),
 ) -> tuple[Path, dict[str, int]]:
     target.mkdir(parents=True)
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
@@ -245,6 +254,7 @@ def _write_release(
         "dbt_build": dbt_summary,
         "quality_gate": {"expectations": gate.evaluated, "passed": gate.success},
         "row_counts": row_counts,
+        "trusts_absent_from_ods": list(absent_from_ods),
         "files": files,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
@@ -267,6 +277,48 @@ def _point_latest(releases: Path, release: Path) -> None:
     os.replace(new, link)
 
 
+def _absent_from_ods(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
+    """League-table trusts with no ODS record valid at the quarter (no ``dim_trust`` version, e.g. a trust the ODS
+    reference shows as closed): they are ranked, but have no ICB and count as ``UNMAPPED`` in the ICB aggregates.
+    Reported in the run's output and the release manifest rather than left to be found."""
+    rows = con.execute(
+        """
+        select trust_code, any_value(trust_name order by quarter_start_date desc, data_source) as trust_name,
+            string_agg(distinct quarter, ', ' order by quarter) as quarters
+        from marts.rpt_league_table
+        where icb_code is null
+        group by trust_code
+        order by trust_code
+        """
+    ).fetchall()
+    return [{"trust_code": code, "trust_name": name, "quarters": quarters} for code, name, quarters in rows]
+
+
+def _place_release(releases: Path, staging: Path, quarter: str, stamp: str) -> Path:
+    """Rename the written release into ``releases/<quarter>/<stamp>`` (a new name if taken); return it."""
+    folder = releases / _folder_name(quarter)
+    if folder.exists() and not folder.is_dir():
+        raise PublishError(f"{folder} exists and is not a folder: move it away to publish {quarter}")
+    final = folder / stamp
+    suffix = 1
+    while final.exists():
+        final = folder / f"{stamp}-{suffix}"
+        suffix += 1
+    folder.mkdir(parents=True, exist_ok=True)
+    os.rename(staging, final)
+    return final
+
+
+def _withdraw(releases: Path, final: Path) -> None:
+    """Remove a release placed by a run that then failed (and its quarter folder if that is left empty)."""
+    shutil.rmtree(final, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        final.parent.rmdir()  # only if empty
+    for stale in releases.glob(f".{LATEST}.*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
 def publish(
     data_dir: Path | None = None,
     landing_dir: Path | None = None,
@@ -279,19 +331,52 @@ def publish(
     dbt_vars: dict[str, object] | None = None,
     wait: bool = True,
 ) -> PublishResult:
-    """Land, build, gate and publish; or, with ``rebuild=False``, gate and publish the warehouse as it is."""
+    """Land, build, gate and publish; or, with ``rebuild=False``, gate and publish the warehouse as it is.
+
+    The release is written from the candidate warehouse (dbt's scratch copy) and placed before the candidate is
+    swapped in; ``releases/latest`` moves last. A failure at any step after landing (dbt, the gate, an export,
+    the site, a full disk, a blocked folder) leaves the warehouse and ``releases/latest`` as they were, and an
+    operating-system error is reported as a :class:`PublishError` naming the path.
+    """
     duckdb_path = paths.resolve_duckdb_path(duckdb_path).resolve()
     releases = (releases_dir or default_releases_dir()).resolve()
     settings = methodology_settings(dbt_vars, dbt_args)
     config = load_config()
     work = duckdb_path.parent / "quality"
     gate_results: list[GateResult] = []
+    absent: list[dict[str, str]] = []
 
     def gate(candidate: Path) -> None:
         result = run_gate(candidate, work, config)
         gate_results.append(result)
         if not result.success:
             raise QualityGateError(result.report())
+
+    def release(warehouse: Path, swap: Callable[[], None]) -> tuple[Path, Path, str, dict[str, int]]:
+        """Gate ``warehouse``, write the release from it, place it, call ``swap``, point ``latest`` at it."""
+        gate(warehouse)
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            release_quarter = _release_quarter(con, quarter)
+            absent.extend(_absent_from_ods(con))
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        name = f"{_folder_name(release_quarter)}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        staging = releases / INCOMPLETE / name
+        final: Path | None = None
+        try:
+            site_index, row_counts = _write_release(
+                warehouse, staging, release_quarter, gate_results[-1], settings, dbt_summary, absent
+            )
+            final = _place_release(releases, staging, release_quarter, stamp)
+            swap()
+            _point_latest(releases, final)
+        except BaseException as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            if final is not None:
+                _withdraw(releases, final)
+            if isinstance(exc, OSError):
+                raise PublishError(f"the release could not be written: {_os_problem(exc, staging)}") from exc
+            raise
+        return final, site_index.relative_to(staging), release_quarter, row_counts
 
     with _publish_lock(releases, wait):
         _clean_incomplete(releases)
@@ -304,47 +389,50 @@ def publish(
                     [p.relative_to(resolved_data_dir).as_posix() for p in resolved_data_dir.rglob("*") if p.is_file()],
                     f"the data directory {resolved_data_dir}",
                 )
-                report = land(resolved_data_dir, paths.resolve_landing_dir(landing_dir))
-                dbt_summary = build(
-                    paths.resolve_landing_dir(landing_dir),
+                resolved_landing = paths.resolve_landing_dir(landing_dir)
+                report = land(resolved_data_dir, resolved_landing)
+                with candidate_warehouse(
+                    resolved_landing,
                     duckdb_path,
                     dbt_args=dbt_args,
                     dbt_vars=vars_for_data_dir(resolved_data_dir, dbt_vars),
-                    validate=gate,
-                )
+                ) as candidate:
+                    dbt_summary = candidate.dbt_summary
+                    final, site_rel, release_quarter, row_counts = _with_os_errors(
+                        release, candidate.scratch, candidate.swap
+                    )
             else:
                 if not duckdb_path.is_file():
                     raise PublishError(f"no warehouse at {duckdb_path}: run without rebuild=False first")
                 resolved_landing = paths.resolve_landing_dir(landing_dir)
                 _refuse_synthetic(synthetic_sources(resolved_landing), f"the landing directory {resolved_landing}")
-                gate(duckdb_path)
-            with duckdb.connect(str(duckdb_path), read_only=True) as con:
-                release_quarter = _release_quarter(con, quarter)
-            stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-            name = f"{_folder_name(release_quarter)}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-            staging = releases / INCOMPLETE / name
-            try:
-                site_index, row_counts = _write_release(
-                    duckdb_path, staging, release_quarter, gate_results[-1], settings, dbt_summary
-                )
-                final = releases / _folder_name(release_quarter) / stamp
-                suffix = 1
-                while final.exists():
-                    final = releases / _folder_name(release_quarter) / f"{stamp}-{suffix}"
-                    suffix += 1
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.rename(staging, final)
-            except BaseException:
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
-            _point_latest(releases, final)
+                final, site_rel, release_quarter, row_counts = _with_os_errors(release, duckdb_path, lambda: None)
     log.info("published %s", final)
     return PublishResult(
         release=final,
-        site_index=final / site_index.relative_to(staging),
+        site_index=final / site_rel,
         quarter=release_quarter,
         gate=gate_results[-1],
         landing=report,
         dbt=dbt_summary,
         row_counts=row_counts,
+        absent_from_ods=absent,
     )
+
+
+def _with_os_errors(
+    step: Callable[[Path, Callable[[], None]], tuple[Path, Path, str, dict[str, int]]],
+    warehouse: Path,
+    swap: Callable[[], None],
+) -> tuple[Path, Path, str, dict[str, int]]:
+    """``step(warehouse, swap)`` with an operating-system error (the gate's work folder, the releases folder)
+    reported as a :class:`PublishError` naming the path."""
+    try:
+        return step(warehouse, swap)
+    except OSError as exc:
+        raise PublishError(f"publishing stopped: {_os_problem(exc, warehouse)}") from exc
+
+
+def _os_problem(exc: OSError, default: Path) -> str:
+    """``<path>: <reason>`` of an operating-system error (the path it names, else ``default``)."""
+    return f"{exc.filename or default}: {exc.strerror or exc}"

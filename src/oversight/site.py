@@ -36,6 +36,7 @@ import jinja2
 
 from oversight import paths
 from oversight.errors import OversightError
+from oversight.sanitise import checked_ods_code
 
 __all__ = [
     "SiteError",
@@ -80,6 +81,10 @@ _MARTS = (
 )
 
 
+#: The ICB aggregates' row for trusts with no ODS record at the quarter (fct_icb_aggregates, fct_icb_metric_values).
+UNMAPPED_ICB = "UNMAPPED"
+
+
 class SiteError(OversightError):
     """The warehouse cannot be rendered (missing file or mart)."""
 
@@ -95,13 +100,15 @@ def league_path(data_source: str, quarter: str, cohort: str) -> str:
 
 
 def trust_path(data_source: str, quarter: str, trust_code: str) -> str:
-    """Path of a trust page, relative to the site root."""
-    return f"{data_source}/{quarter_slug(quarter)}/trust/{trust_code}.html"
+    """Path of a trust page, relative to the site root (the code must be an ODS code: it becomes a file name)."""
+    return f"{data_source}/{quarter_slug(quarter)}/trust/{checked_ods_code(trust_code, 'trust code')}.html"
 
 
 def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
-    """Path of an ICB page, relative to the site root."""
-    return f"{data_source}/{quarter_slug(quarter)}/icb/{icb_code}.html"
+    """Path of an ICB page, relative to the site root (the code must be an ODS code, or ``UNMAPPED`` for the trusts
+    with no ICB: it becomes a file name)."""
+    code = icb_code if icb_code == UNMAPPED_ICB else checked_ods_code(icb_code, "ICB code")
+    return f"{data_source}/{quarter_slug(quarter)}/icb/{code}.html"
 
 
 def cohort_label(cohort: str) -> str:

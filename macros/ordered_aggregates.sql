@@ -1,0 +1,20 @@
+{#
+    Aggregates whose result does not depend on the order DuckDB's threads meet the rows, so two builds of the
+    same landed inputs are bit-identical. A floating-point sum depends on the order of its terms (parallel
+    aggregation adds them in whatever order the threads finish): these macros collect the terms sorted by
+    value and add them in that order. Equal values are interchangeable, so ties cannot change the result.
+    Use them for every sum or average of double values; `filter_condition` is the aggregate's FILTER clause.
+#}
+
+{% macro ordered_sum(expression, filter_condition=none) -%}
+    list_sum({{ _ordered_list(expression, filter_condition) }})
+{%- endmacro %}
+
+{% macro ordered_avg(expression, filter_condition=none) -%}
+    list_avg({{ _ordered_list(expression, filter_condition) }})
+{%- endmacro %}
+
+{% macro _ordered_list(expression, filter_condition) -%}
+    list({{ expression }} order by {{ expression }})
+    {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %}
+{%- endmacro %}
