@@ -104,8 +104,12 @@ def build(
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
     validate: Callable[[Path], object] | None = None,
+    unit_tests: bool = False,
 ) -> str:
     """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
+
+    dbt's unit tests (hand computations on mocked inputs: they check the SQL, not the data) are excluded unless
+    ``unit_tests``: they run in ``make test`` (tests/python/test_dbt_unit_tests.py), not in every production build.
 
     dbt runs in a child process so that its DuckDB connection is closed (and checkpointed) before the swap.
     ``validate`` (e.g. the publication gate) is called on the scratch file after dbt and may raise: the
@@ -128,6 +132,8 @@ def build(
         "--profiles-dir",
         str(root),
     ]
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
     command += list(dbt_args)
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
