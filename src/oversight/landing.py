@@ -924,6 +924,7 @@ class _Stager:
         # each problem (file, line, column, what was wrong) and so gives exactly today's messages.
         warnings = len(self.warnings)
         data_rows = self._stage_typed(ctx, index, layout, positions, n_columns)
+        in_order = data_rows is not None  # one table in the file's order: the write need not sort
         if data_rows is None:
             log.debug("%s: read the text way (the typed read did not take it whole)", source.display)
             del self.warnings[warnings:]
@@ -945,7 +946,7 @@ class _Stager:
         }
         select_columns = [f'"{name}"' for name, _ in coll.output_columns()]
         select_columns += [f'CAST({lineage[name]} AS {sql_type}) AS "{name}"' for name, sql_type in LINEAGE_COLUMNS]
-        select_sql = f"SELECT {', '.join(select_columns)} FROM {full} ORDER BY _line"
+        select_sql = f"SELECT {', '.join(select_columns)} FROM {full}" + ("" if in_order else " ORDER BY _line")
         return _Staged(source, period_key, data_rows, select_sql)
 
     def _stage_text(
@@ -1030,10 +1031,12 @@ class _Stager:
             if coll.null_tokens:
                 expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, coll.null_tokens))}) THEN NULL ELSE {expr} END"
             cleaned.append(f'{expr} AS "{name}"')
+        # Cleaned once into a table (the checks and the write each scan it), in the file's order.
         self.con.execute(
-            f"CREATE VIEW {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, {', '.join(cleaned)} "
-            f"FROM {fast}"
+            f"CREATE TEMP TABLE {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, "
+            f"{', '.join(cleaned)} FROM {fast}"
         )
+        self.con.execute(f"DROP TABLE {fast}")
         flags = [f'NOT isfinite("{name}")' for name in numbers]
         flags += [f'"{name}" IS NULL' for name in numbers if fields[name].required]
         if flags:
