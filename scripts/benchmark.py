@@ -1,7 +1,10 @@
-"""National-scale benchmark (not a test): generate synthetic returns, then measure the floor, landing, dbt build,
-bootstrap, full rebuild and adding a month, with peak memory; print the figures and write them as JSON.
+"""National-scale benchmark (not a test): generate synthetic returns, then measure the floor, landing, dbt build
+(start-up and parse, compile, execute), bootstrap, full rebuild and adding a month, with peak memory, and time the
+pandas and polars peers (scripts/peers/) against ours on the metrics they share; print the figures, with seconds
+per raw GB, and write them as JSON, one file per length.
 
-    .venv/bin/python scripts/benchmark.py --months 12 36            # default scale 1.0: ~200 MB of CSV a month
+    .venv/bin/python scripts/benchmark.py                           # 3, 12 and 36 months at scale 1.0 (~200 MB
+                                                                    # of CSV a month), in one invocation
     .venv/bin/python scripts/benchmark.py --months 2 --scale 0.01   # a smoke run in a minute or two
 
 See README "Performance" and oversight.benchmark.
@@ -21,7 +24,7 @@ from oversight.benchmark import run_benchmark
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--months", type=int, nargs="+", default=[36], help="months of returns (one run each)")
+    parser.add_argument("--months", type=int, nargs="+", default=[3, 12, 36], help="months of returns (one run each)")
     parser.add_argument("--scale", type=float, default=1.0, help="row-count scale; 1.0 matches the real files")
     parser.add_argument("--end-month", default="2026-03", help="last month generated, YYYY-MM")
     parser.add_argument("--seed", type=int, default=0)

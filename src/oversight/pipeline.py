@@ -161,8 +161,12 @@ def candidate_warehouse(
     duckdb_path: Path,
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
+    unit_tests: bool = False,
 ) -> Iterator[CandidateWarehouse]:
     """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and yield it, not swapped in.
+
+    dbt's unit tests (hand computations on mocked inputs: they check the SQL, not the data) are excluded unless
+    ``unit_tests``: they run in ``make test`` (tests/python/test_dbt_unit_tests.py), not in every production build.
 
     Inside the block the caller checks and uses ``candidate.scratch`` and calls ``candidate.swap()`` when
     everything it needs has succeeded. If the block raises (or is interrupted), a swap already made is undone
@@ -189,6 +193,8 @@ def candidate_warehouse(
             f"the warehouse {duckdb_path} was left as it was"
         ) from exc
     command = [*_dbt_command(), "build", "--project-dir", str(root), "--profiles-dir", str(root)]
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
     command += list(dbt_args)
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
@@ -223,13 +229,14 @@ def build(
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
     validate: Callable[[Path], object] | None = None,
+    unit_tests: bool = False,
 ) -> str:
     """Run ``dbt build`` into a scratch copy of ``duckdb_path`` and swap it in only if everything passed.
 
     ``validate`` (e.g. the publication gate) is called on the scratch file after dbt and may raise: the
     warehouse is then left as it was. Returns dbt's closing line (``Done. PASS=... ERROR=...``).
     """
-    with candidate_warehouse(landing_dir, duckdb_path, dbt_args, dbt_vars) as candidate:
+    with candidate_warehouse(landing_dir, duckdb_path, dbt_args, dbt_vars, unit_tests) as candidate:
         if validate is not None:
             validate(candidate.scratch)
         candidate.swap()

@@ -1,8 +1,9 @@
 """Fixtures shared by the test modules.
 
-``embedded``: the embedded default data (``data/``) landed, built (``dbt build`` with every model, data test and
-unit test), gated and published ONCE per test session, into a temporary folder. Building the warehouse is what
-makes the suite slow, and test_pipeline, test_publish and test_site all need the same build of the same input.
+``embedded``: the embedded default data (``data/``) landed, built (``dbt build`` with every model and data test;
+dbt's unit tests are excluded from builds and run on this one by test_dbt_unit_tests), gated and published ONCE
+per test session, into a temporary folder. Building the warehouse is what makes the suite slow, and
+test_pipeline, test_publish and test_site all need the same build of the same input.
 
 The build is shared read-only. A test that changes a warehouse, a landing zone or a releases folder works on a
 copy (``copy_landing``, ``copy_warehouse``, ``copy_releases``); at the end of the session the shared folder is

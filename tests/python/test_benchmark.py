@@ -13,9 +13,9 @@ from pathlib import Path
 
 import duckdb
 
-from oversight.benchmark import run_benchmark
+from oversight.benchmark import compare_values, run_benchmark
 
-FAST = ["--exclude", "test_type:unit"]  # the unit tests run in test_pipeline's build
+FAST: list[str] = []  # builds exclude dbt's unit tests (test_dbt_unit_tests runs them)
 
 
 def test_benchmark_smoke(tmp_path: Path) -> None:
@@ -41,6 +41,14 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
     assert result.add_month_files_landed > 0
     assert result.add_month_files_skipped >= result.add_month_files_landed
     assert result.bootstrap_quarters >= 1 and result.bootstrap_trust_quarters > 0
+    # dbt's phases come from run_results.json: together no more than the build's wall time (nodes summed).
+    assert result.dbt_nodes > 0 and result.dbt_execute_seconds > 0
+    assert result.dbt_parse_seconds < result.dbt_build_seconds
+    # The peers computed the four metrics from the same raw files, and every value equals ours.
+    assert result.peer_values_equal, result.peer_mismatches
+    assert result.peer_rows > 0 and result.peer_pandas_seconds > 0 and result.peer_polars_seconds > 0
+    assert result.peer_ours_seconds > result.peer_ours_landing_seconds > 0
+    assert figures["landing_seconds_per_raw_gb"] == round(result.landing_seconds / (result.raw_bytes / 1024**3), 2)
     warehouse = tmp_path / "bench" / "warehouse" / "oversight.duckdb"
     with duckdb.connect(str(warehouse), read_only=True) as con:
         months = con.execute(
@@ -51,3 +59,21 @@ def test_benchmark_smoke(tmp_path: Path) -> None:
             "SELECT count(*) FROM staging.stg_nhse_rtt__full_extract WHERE source_file NOT ILIKE '%synthetic%'"
         ).fetchone()
         assert synthetic == (0,)
+
+
+def test_compare_values_names_every_difference() -> None:
+    ours = [
+        ("ae_4_hour", "RJ1", "2026-01-01", 90.0, 100.0),
+        ("ae_4_hour", "RJ2", "2026-01-01", 0.0, 0.0),  # no percentage: not compared
+        ("rtt_18_week", "RJ1", "2026-01-01", 5.0, 10.0),
+    ]
+    theirs = [
+        ("ae_4_hour", "RJ1", "2026-01-01", "90", "100"),
+        ("rtt_18_week", "RJ1", "2026-01-01", "6", "10"),
+        ("cancer_28_day", "RJ1", "2026-01-01", "1", "2"),
+    ]
+    assert compare_values(ours, ours) == []
+    assert compare_values(ours, theirs) == [
+        "('cancer_28_day', 'RJ1', '2026-01-01') only in the peer's",
+        "('rtt_18_week', 'RJ1', '2026-01-01'): ours (5.0, 10.0), the peer's (6.0, 10.0)",
+    ]
