@@ -43,7 +43,7 @@ metric_history as (
     select
         months_available,
         metric_id,
-        sqrt(sum(score_revision_rms * score_revision_rms * trusts_compared) / sum(trusts_compared)) as revision_sd
+        sqrt({{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)) as revision_sd
     from revisions
     group by months_available, metric_id
 ),
@@ -51,7 +51,7 @@ metric_history as (
 pooled_history as (
     select
         months_available,
-        sqrt(sum(score_revision_rms * score_revision_rms * trusts_compared) / sum(trusts_compared)) as revision_sd
+        sqrt({{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)) as revision_sd
     from revisions
     group by months_available
 ),
@@ -95,7 +95,7 @@ trust_sds as (
         data_source,
         quarter,
         trust_code,
-        sqrt(sum(power(weight * revision_sd, 2))) / sum(weight) as revision_sd
+        sqrt({{ ordered_sum('power(weight * revision_sd, 2)') }}) / {{ ordered_sum('weight') }} as revision_sd
     from metric_sds
     group by scenario, data_source, quarter, trust_code
 ),

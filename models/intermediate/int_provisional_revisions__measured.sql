@@ -55,9 +55,9 @@ by_quarter as (
         count(*) as trusts_compared,
         count(*) filter (where value_basis = 'provisional') as trusts_provisional,
         count(*) filter (where value_basis = 'carried_forward') as trusts_carried_forward,
-        sum(score_revision * score_revision) as score_revision_sum_of_squares,
-        avg(abs(score_revision)) as mean_abs_score_revision,
-        avg(abs(value_revision)) as mean_abs_value_revision
+        {{ ordered_sum('score_revision * score_revision') }} as score_revision_sum_of_squares,
+        {{ ordered_avg('abs(score_revision)') }} as mean_abs_score_revision,
+        {{ ordered_avg('abs(value_revision)') }} as mean_abs_value_revision
     from pairs
     group by months_available, quarter, metric_id
 ),
@@ -86,9 +86,13 @@ final as (
         sqrt(score_revision_sum_of_squares / trusts_compared) as score_revision_rms,
         mean_abs_score_revision,
         mean_abs_value_revision,
-        coalesce(
-            sqrt(other_sum_of_squares / nullif(other_trusts, 0)),
-            sqrt(pooled_sum_of_squares / nullif(pooled_trusts, 0))
+        -- the window sums above add doubles in no defined order: rounded to 12 dp so builds are bit-identical
+        round(
+            coalesce(
+                sqrt(other_sum_of_squares / nullif(other_trusts, 0)),
+                sqrt(pooled_sum_of_squares / nullif(pooled_trusts, 0))
+            ),
+            12
         ) as revision_sd_excluding_quarter,
         case
             when other_trusts > 0 then 'metric, other quarters'

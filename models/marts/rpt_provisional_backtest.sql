@@ -137,10 +137,10 @@ summarised as (
         avg(abs_rank_change) as mean_abs_rank_change,
         avg(cast(is_rank_in_range as double)) as share_rank_in_likely_range,
         avg(cast(is_rank_in_bootstrap_range as double)) as share_rank_in_bootstrap_range,
-        avg(abs_score_change) as mean_abs_score_change,
+        {{ ordered_avg('abs_score_change') }} as mean_abs_score_change,
         avg(cast(abs_score_change <= 0.1 + 1e-9 as double)) as share_score_within_0_1,
         avg(cast(is_score_in_range as double)) as share_score_in_likely_range,
-        avg(abs_value_change) as mean_abs_value_change
+        {{ ordered_avg('abs_value_change') }} as mean_abs_value_change
     from pairs
     group by grouping sets (
         (subject, data_source, cohort, quarter, months_available),
