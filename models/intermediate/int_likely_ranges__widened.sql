@@ -43,7 +43,9 @@ metric_history as (
     select
         months_available,
         metric_id,
-        sqrt({{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)) as revision_sd
+        sqrt(
+            {{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)
+        ) as revision_sd
     from revisions
     group by months_available, metric_id
 ),
@@ -51,7 +53,9 @@ metric_history as (
 pooled_history as (
     select
         months_available,
-        sqrt({{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)) as revision_sd
+        sqrt(
+            {{ ordered_sum('score_revision_rms * score_revision_rms * trusts_compared') }} / sum(trusts_compared)
+        ) as revision_sd
     from revisions
     group by months_available
 ),
