@@ -54,9 +54,9 @@ summed as (
         metric_windows.months_available,
         metric_windows.metric_id,
         monthly.trust_code,
-        any_value(metric_windows.months_used) as months_used,
-        sum(monthly.numerator) as numerator,
-        sum(monthly.denominator) as denominator,
+        min(metric_windows.months_used) as months_used,
+        {{ ordered_sum('monthly.numerator') }} as numerator,
+        {{ ordered_sum('monthly.denominator') }} as denominator,
         string_agg(distinct monthly.source_label, '; ' order by monthly.source_label) as source_labels
     from metric_windows
     inner join monthly

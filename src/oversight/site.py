@@ -303,7 +303,9 @@ def _read(duckdb_path: Path, settings: Mapping[str, object]) -> _Warehouse:
         )
         icbs = _rows(con, "select * from marts.fct_icb_aggregates order by data_source, quarter, icb_code")
         reconciliation = _rows(
-            con, "select * from marts.rpt_reconciliation order by data_source, quarter = 'All quarters' desc, quarter"
+            con,
+            "select * from marts.rpt_reconciliation "
+            "order by data_source, quarter = 'All quarters' desc, quarter, check_name",
         )
     finally:
         con.close()

@@ -91,7 +91,7 @@ class Insights:
         movement = (self.movements.get((data_source, quarter, trust_code)) or [None])[0]
         contributions = sorted(
             (c for c in self.contributions.get((data_source, quarter, trust_code), []) if c["contribution"]),
-            key=lambda c: -abs(c["contribution"]),
+            key=lambda c: (-abs(c["contribution"]), c["metric_id"], c["kind"]),
         )
         shown = contributions[:CONTRIBUTIONS_SHOWN]
         rest = sum(c["contribution"] for c in contributions[CONTRIBUTIONS_SHOWN:])
@@ -202,7 +202,7 @@ def render_insight_pages(
             m["trust_name"] = names.get((source, quarter, m["trust_code"]), m["trust_code"])
             top = sorted(
                 (c for c in insights.contributions.get((source, quarter, m["trust_code"]), []) if c["contribution"]),
-                key=lambda c: -abs(c["contribution"]),
+                key=lambda c: (-abs(c["contribution"]), c["metric_id"], c["kind"]),
             )
             m["top_contribution"] = top[0] if top else None
         path = movers_path(source, quarter, cohort)
