@@ -119,7 +119,7 @@ def _publish(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    from oversight.pipeline import Terminated, terminate_as_exit
+    from oversight.signals import Terminated, terminate_as_exit
 
     # SIGTERM/SIGHUP (and Ctrl-C) exit through the clean-up code: scratch files, the dbt child, a swapped warehouse
     with terminate_as_exit():

@@ -86,6 +86,7 @@ from oversight.collections import (
 )
 from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
+from oversight.signals import terminate_as_exit
 
 __all__ = [
     "EARLIEST_PERIOD_ENV",
@@ -325,7 +326,7 @@ def _land(
         _mkdir(landing_dir, created)
     actions: list[_Action] = []
     try:
-        with _exclusive_lock(landing_dir), _scratch_dir() as tmp, _termination_raises():
+        with _exclusive_lock(landing_dir), _scratch_dir() as tmp, terminate_as_exit():
             report.warnings.extend(_recover(landing_dir))
             _clear_incoming(landing_dir)
             events = _read_manifest(landing_dir)
@@ -416,7 +417,7 @@ def _retire(data_dir: Path, landing_dir: Path, source_paths: Sequence[str], now:
     if not (landing_dir / MANIFEST_NAME).is_file():
         raise LandingError(f"{_display(landing_dir)}: nothing has been landed here (no {MANIFEST_NAME})")
     actions: list[_Action] = []
-    with _exclusive_lock(landing_dir), _termination_raises():
+    with _exclusive_lock(landing_dir), terminate_as_exit():
         report.warnings.extend(_recover(landing_dir))
         current = _current_events(_read_manifest(landing_dir), landing_dir)
         problems = []
@@ -745,30 +746,6 @@ def _remove_stale_scratch() -> None:
             os.close(fd)
         shutil.rmtree(folder, ignore_errors=True)
         log.info("removed the scratch folder of a killed landing run: %s", folder)
-
-
-class _Terminated(BaseException):
-    """SIGTERM arrived while landing: unwinds like KeyboardInterrupt so that every clean-up runs."""
-
-
-@contextlib.contextmanager
-def _termination_raises() -> Iterator[None]:
-    """While landing, SIGTERM raises (then exits with status 143) instead of killing the process outright, so
-    scratch folders are removed and partial writes undone. Only in the main thread (signal handlers live there)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: object) -> None:
-        raise _Terminated(signum)
-
-    previous = signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    except _Terminated:
-        raise SystemExit(128 + signal.SIGTERM) from None
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

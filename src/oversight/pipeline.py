@@ -20,7 +20,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from oversight import paths, settings
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 from oversight.quality import load_config
+from oversight.signals import terminate_as_exit
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,10 @@ __all__ = [
     "CandidateWarehouse",
     "ReconciliationRow",
     "RunResult",
-    "Terminated",
     "build",
     "candidate_warehouse",
     "run",
     "summarise",
-    "terminate_as_exit",
     "vars_for_data_dir",
     "warehouse_lock",
 ]
@@ -294,43 +292,6 @@ def _stop_group(child: subprocess.Popen[str]) -> None:
 
 #: Seconds a terminated dbt child gets to exit before it is killed.
 CHILD_GRACE_SECONDS = 10.0
-
-_TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-
-
-class Terminated(SystemExit):
-    """This process received SIGTERM or SIGHUP; exits with ``128 + signal`` once clean-up code has run."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(128 + signum)
-        self.signal_name = signal.Signals(signum).name
-
-
-def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise Terminated(signum)
-
-
-@contextlib.contextmanager
-def terminate_as_exit() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (``SystemExit(128 + signal)``) so that
-    clean-up code runs.
-
-    Only where Python's default action (die at once) is in force and only in the main thread (where handlers
-    can be installed); the previous handlers are restored on the way out.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {sig: signal.getsignal(sig) for sig in _TERMINATING_SIGNALS}
-    for sig, handler in previous.items():
-        if handler in (signal.SIG_DFL, None):
-            signal.signal(sig, _exit_on_signal)
-    try:
-        yield
-    finally:
-        for sig, handler in previous.items():
-            if handler in (signal.SIG_DFL, None):
-                signal.signal(sig, handler or signal.SIG_DFL)
 
 
 def _strip_ansi(text: str) -> str:
