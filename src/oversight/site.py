@@ -541,7 +541,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     overall = [r for r in data.reconciliation if r["is_judged"]]
 
     provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
-    sensitivity_pages = render_sensitivity_pages(duckdb_path, out_dir, common)
+    sensitivity_pages, sensitivity = render_sensitivity_pages(duckdb_path, out_dir, common)
     template = env.get_template("index.html")
     index = out_dir / "index.html"
     _write(
@@ -586,6 +586,8 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
                 regions=sorted(_distinct(r["region"] for r in rows if r["region"])),
                 icbs=sorted(_distinct((r["icb_name"], r["icb_code"]) for r in rows if r["icb_code"])),
                 other_quarters=[q for q in quarters if (source, q, cohort) in by_table],
+                sensitivity=sensitivity.get((source, quarter, cohort), {}),
+                sensitivity_page=sensitivity_path(source, quarter, cohort),
                 **common,
             ),
         )
@@ -748,10 +750,14 @@ def sensitivity_path(data_source: str, quarter: str, cohort: str) -> str:
     return f"sensitivity/{data_source}/{quarter_slug(quarter)}/{cohort}.html"
 
 
-def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[str, object]) -> list[str]:
+def render_sensitivity_pages(
+    duckdb_path: Path, out_dir: Path, common: Mapping[str, object]
+) -> tuple[list[str], dict[tuple[str, str, str], dict[str, Row]]]:
     """One page per data source, quarter and cohort: how many trusts each method variant moves to another segment,
     and per trust the published-method rank beside its best and worst rank and segment over the variants. Returns
-    the pages written (none when the warehouse has no rpt_method_sensitivity)."""
+    the pages written and, per (data source, quarter, cohort), each trust's published-method row of
+    rpt_method_sensitivity by trust code (for the league page's sensitivity column); both empty when the
+    warehouse has no rpt_method_sensitivity."""
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         present = con.execute(
@@ -759,7 +765,7 @@ def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
             "where table_schema = 'marts' and table_name = 'rpt_method_sensitivity'"
         ).fetchall()[0][0]
         if not present:
-            return []
+            return [], {}
         rows = _rows(
             con,
             "select * from marts.rpt_method_sensitivity "
@@ -769,6 +775,7 @@ def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
         con.close()
     template = _environment().get_template("sensitivity.html")
     written = []
+    by_table: dict[tuple[str, str, str], dict[str, Row]] = {}
     for (source, quarter, cohort), table in _group(rows, "data_source", "quarter", "cohort").items():
         variants = [
             {
@@ -781,6 +788,7 @@ def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
             for r in _distinct_by(table, "variant")
         ]
         trusts = [r for r in table if r["variant"] == "final"]
+        by_table[(source, quarter, cohort)] = {t["trust_code"]: t for t in trusts}
         page = sensitivity_path(source, quarter, cohort)
         _write(
             Path(out_dir) / page,
@@ -795,7 +803,7 @@ def render_sensitivity_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
             ),
         )
         written.append(page)
-    return written
+    return written, by_table
 
 
 def _distinct_by(rows: Iterable[Row], key: str) -> list[Row]:

@@ -28,7 +28,7 @@ import pytest
 
 from oversight import paths
 from oversight.publish import methodology_settings
-from oversight.site import league_path, render_site, trust_path
+from oversight.site import league_path, render_site, sensitivity_path, trust_path
 from oversight.site_insights import departments_path, movers_path
 
 if TYPE_CHECKING:
@@ -563,3 +563,58 @@ def test_cohort_page_lists_well_ranked_trusts_with_bottom_decile_departments(
     assert driver.find_element(By.ID, "min-denominator").text == f"{minimum[0]:.0f}"  # type: ignore[attr-defined]
     assert_loaded_offline(driver, server)
     screenshot(driver, "hidden_variation_page")
+
+
+def test_league_table_shows_method_sensitivity_and_links_to_its_page(
+    browser: object, server: str, con: duckdb.DuckDBPyConnection
+) -> None:
+    """The league page's "rank over methods" column and the cohort's method-sensitivity page, against
+    rpt_method_sensitivity (the table with most trusts changing segment under some variant)."""
+    from selenium.webdriver.common.by import By
+
+    driver = browser
+    row = con.execute(
+        "select data_source, quarter, cohort from marts.rpt_method_sensitivity "
+        "group by all order by max(trusts_changing_segment) desc, data_source, quarter, cohort limit 1"
+    ).fetchone()
+    assert row is not None
+    source, quarter, cohort = row
+    where = "where data_source = ? and quarter = ? and cohort = ?"
+    trusts = {
+        r["trust_code"]: r
+        for r in records(
+            con,
+            f"select trust_code, best_rank, worst_rank from marts.rpt_method_sensitivity {where} and variant = 'final'",
+            [source, quarter, cohort],
+        )
+    }
+    driver.get(server + league_path(source, quarter, cohort))  # type: ignore[attr-defined]
+    shown = {
+        e.find_element(By.XPATH, "..").get_attribute("data-trust"): e.text
+        for e in driver.find_elements(By.CSS_SELECTOR, "#league-table tbody td.method-range")  # type: ignore[attr-defined]
+    }
+    assert shown == {code: f"{t['best_rank']}{DASH}{t['worst_rank']}" for code, t in trusts.items()}
+    driver.find_element(By.CSS_SELECTOR, '#league-table th[data-key="method-range"] button').click()  # type: ignore[attr-defined]
+    spreads = [trusts[t]["worst_rank"] - trusts[t]["best_rank"] for t in visible_trusts(driver)]
+    assert spreads == sorted(spreads), "ascending spread of ranks over the methods"
+
+    driver.find_element(By.ID, "sensitivity-page-link").click()  # type: ignore[attr-defined]
+    assert driver.current_url.endswith(sensitivity_path(source, quarter, cohort))  # type: ignore[attr-defined]
+    variants = dict(
+        con.execute(
+            f"select distinct variant, trusts_changing_segment from marts.rpt_method_sensitivity {where}",
+            [source, quarter, cohort],
+        ).fetchall()
+    )
+    listed = {
+        e.get_attribute("data-variant"): int(e.find_element(By.CSS_SELECTOR, "td.changing").text)
+        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-variants tbody tr")  # type: ignore[attr-defined]
+    }
+    assert listed == variants and max(listed.values()) > 0
+    ranges = {
+        e.get_attribute("data-trust"): e.find_element(By.CSS_SELECTOR, "td.rank-range").text
+        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-trusts tbody tr")  # type: ignore[attr-defined]
+    }
+    assert ranges == shown
+    assert_loaded_offline(driver, server)
+    screenshot(driver, "sensitivity_page")
