@@ -1,11 +1,11 @@
-{% macro landed_increment(table_name) -%}
+{% macro landed_increment(source_name, table_name) -%}
     {#-
         The landed rows an incremental staging model over a large collection still has to read: every landed
         file on a full build; on an incremental build only the files whose checksum the built table does not
         hold yet (new months and revised files), named one by one so that DuckDB opens nothing else. Deciding
         which files are new reads one constant column per file.
     -#}
-    {%- set relation = landed_source(table_name) -%}
+    {%- set relation = landed_source(source_name, table_name) -%}
     {%- if execute and is_incremental() -%}
         {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
         {%- set result = run_query("select count(*) from glob('" ~ path ~ "')") -%}
@@ -17,7 +17,7 @@
             ) -%}
             {%- set files = new_files.columns[0].values() -%}
         {%- endif -%}
-        {%- set relation = landed_empty(table_name) -%}
+        {%- set relation = landed_empty(source_name, table_name) -%}
         {%- if files | length > 0 -%}
             {%- set quoted = [] -%}
             {%- for file in files -%}

@@ -1,11 +1,13 @@
-{% macro landed_source(table_name) -%}
+{% macro landed_source(source_name, table_name) -%}
     {#-
-        Select from a landed collection (typed Parquet written by `oversight.landing`).
-        The dbt source keeps lineage; when nothing has been landed for the collection yet, an empty
-        relation with the documented column types is returned so that optional inputs (league-table files,
-        returns of other collections) do not break the build.
+        Select from a landed collection (typed Parquet written by `oversight.landing`): table `table_name` of
+        source `source_name`, the publisher folder whose `_<source_name>__sources.yml` declares it (generated
+        from the collection registry by scripts/generate_sources.py). The dbt source keeps lineage; when
+        nothing has been landed for the collection yet, an empty relation with the documented column types is
+        returned so that optional inputs (league-table files, returns of other collections) do not break the
+        build.
     -#}
-    {%- set relation = source('landing', table_name) -%}
+    {%- set relation = source(source_name, table_name) -%}
     {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
     {%- set files_found = 0 -%}
     {%- if execute -%}
@@ -15,13 +17,13 @@
     {%- if not execute or files_found > 0 -%}
         (select * from read_parquet('{{ path }}', union_by_name = true))
     {%- else -%}
-        {{ landed_empty(table_name) }}
+        {{ landed_empty(source_name, table_name) }}
     {%- endif -%}
 {%- endmacro %}
 
-{% macro landed_empty(table_name) -%}
+{% macro landed_empty(source_name, table_name) -%}
     {#- An empty relation with the documented column types of a landed collection. -#}
-    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', 'landing')
+    {%- set node = graph.sources.values() | selectattr('source_name', 'equalto', source_name)
         | selectattr('name', 'equalto', table_name) | first -%}
     (select
     {%- for column in node.columns.values() %}

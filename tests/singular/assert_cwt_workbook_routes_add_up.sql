@@ -17,7 +17,7 @@ landed as (
         referral_route,
         total_treated,
         within_standard
-    from {{ landed_source('nhse_cwt_workbook_fds') }}
+    from {{ landed_source('nhse_cwt', 'nhse_cwt_workbook_fds') }}
     union all
     select
         period,
@@ -26,7 +26,7 @@ landed as (
         referral_route,
         total_treated,
         within_standard
-    from {{ landed_source('nhse_cwt_workbook_62_day') }}
+    from {{ landed_source('nhse_cwt', 'nhse_cwt_workbook_62_day') }}
 ),
 
 routes as (

@@ -5,7 +5,7 @@ with
 
 total_source as (
     select * exclude (organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic)
-    from {{ landed_source('chs_waiting_list_total') }}
+    from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_total') }}
 ),
 
 weeks_52_104_source as (
@@ -13,7 +13,7 @@ weeks_52_104_source as (
         * exclude (
             organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line
         )
-    from {{ landed_source('chs_waiting_list_52_104_weeks') }}
+    from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_52_104_weeks') }}
 ),
 
 weeks_over_104_source as (
@@ -21,7 +21,7 @@ weeks_over_104_source as (
         * exclude (
             organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line
         )
-    from {{ landed_source('chs_waiting_list_over_104_weeks') }}
+    from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_over_104_weeks') }}
 ),
 
 total as (
@@ -57,7 +57,7 @@ names as (
         organisation_type,
         organisation_code,
         organisation_name
-    from {{ landed_source('chs_waiting_list_total') }}
+    from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_total') }}
 ),
 
 joined as (

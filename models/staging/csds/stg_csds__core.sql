@@ -23,7 +23,7 @@
 with
 
 source as (
-    select * from {{ landed_increment('csds_core') }}
+    select * from {{ landed_increment('csds', 'csds_core') }}
 ),
 
 renamed as (

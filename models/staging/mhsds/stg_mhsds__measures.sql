@@ -23,7 +23,7 @@
 with
 
 source as (
-    select * from {{ landed_increment('mhsds_monthly') }}
+    select * from {{ landed_increment('mhsds', 'mhsds_monthly') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhs_sickness_absence') }}
+    select * from {{ landed_source('nhs_sickness_absence', 'nhs_sickness_absence') }}
 ),
 
 renamed as (

@@ -4,11 +4,11 @@
 with
 
 people_promise as (
-    select * from {{ landed_source('nhs_staff_survey_people_promise') }}
+    select * from {{ landed_source('nhs_staff_survey', 'nhs_staff_survey_people_promise') }}
 ),
 
 themes as (
-    select * from {{ landed_source('nhs_staff_survey_themes') }}
+    select * from {{ landed_source('nhs_staff_survey', 'nhs_staff_survey_themes') }}
 ),
 
 joined as (

@@ -5,7 +5,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_ae_acute_trust_mapping') }}
+    select * from {{ landed_source('nhse_ae', 'nhse_ae_acute_trust_mapping') }}
 ),
 
 final as (

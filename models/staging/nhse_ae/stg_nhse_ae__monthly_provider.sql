@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_ae_monthly') }}
+    select * from {{ landed_source('nhse_ae', 'nhse_ae_monthly') }}
 ),
 
 periods as (

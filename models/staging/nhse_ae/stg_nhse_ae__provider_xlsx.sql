@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_ae_provider_xlsx') }}
+    select * from {{ landed_source('nhse_ae', 'nhse_ae_provider_xlsx') }}
 ),
 
 final as (

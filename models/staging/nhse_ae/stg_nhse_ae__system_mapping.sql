@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_ae_system_mapping') }}
+    select * from {{ landed_source('nhse_ae', 'nhse_ae_system_mapping') }}
 ),
 
 renamed as (

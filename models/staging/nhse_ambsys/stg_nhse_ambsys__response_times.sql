@@ -4,11 +4,11 @@
 with
 
 csv_source as (
-    select * from {{ landed_source('nhse_ambsys') }}
+    select * from {{ landed_source('nhse_ambsys', 'nhse_ambsys') }}
 ),
 
 xlsx_source as (
-    select * from {{ landed_source('nhse_ambsys_time_series') }}
+    select * from {{ landed_source('nhse_ambsys', 'nhse_ambsys_time_series') }}
 ),
 
 from_csv as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_cwt_provider') }}
+    select * from {{ landed_source('nhse_cwt', 'nhse_cwt_provider') }}
 ),
 
 ranked as (

@@ -5,11 +5,11 @@
 with
 
 fds as (
-    select * from {{ landed_source('nhse_cwt_workbook_fds') }}
+    select * from {{ landed_source('nhse_cwt', 'nhse_cwt_workbook_fds') }}
 ),
 
 sixty_two_day as (
-    select * from {{ landed_source('nhse_cwt_workbook_62_day') }}
+    select * from {{ landed_source('nhse_cwt', 'nhse_cwt_workbook_62_day') }}
 ),
 
 unioned as (

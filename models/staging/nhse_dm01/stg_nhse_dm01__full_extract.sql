@@ -13,7 +13,7 @@
 with
 
 source as (
-    select * from {{ landed_increment('nhse_dm01_full_extract') }}
+    select * from {{ landed_increment('nhse_dm01', 'nhse_dm01_full_extract') }}
 ),
 
 final as (

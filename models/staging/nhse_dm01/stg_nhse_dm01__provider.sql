@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_dm01_provider') }}
+    select * from {{ landed_source('nhse_dm01', 'nhse_dm01_provider') }}
 ),
 
 final as (

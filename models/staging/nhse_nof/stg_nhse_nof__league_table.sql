@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_nof_league_table') }}
+    select * from {{ landed_source('nhse_nof', 'nhse_nof_league_table') }}
 ),
 
 parsed as (

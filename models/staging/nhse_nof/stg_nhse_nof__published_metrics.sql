@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nhse_nof_data') }}
+    select * from {{ landed_source('nhse_nof', 'nhse_nof_data') }}
 ),
 
 renamed as (

@@ -29,7 +29,7 @@
 with
 
 source as (
-    select * from {{ landed_increment('nhse_rtt_full_extract') }}
+    select * from {{ landed_increment('nhse_rtt', 'nhse_rtt_full_extract') }}
 ),
 
 final as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nof_input_cqc_safe') }}
+    select * from {{ landed_source('nof_inputs', 'nof_input_cqc_safe') }}
 ),
 
 renamed as (

@@ -3,7 +3,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nof_input_finance') }}
+    select * from {{ landed_source('nof_inputs', 'nof_input_finance') }}
 ),
 
 renamed as (

@@ -4,7 +4,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nof_input_metric_values') }}
+    select * from {{ landed_source('nof_inputs', 'nof_input_metric_values') }}
 ),
 
 renamed as (

@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('nof_input_recovery_support') }}
+    select * from {{ landed_source('nof_inputs', 'nof_input_recovery_support') }}
 ),
 
 renamed as (

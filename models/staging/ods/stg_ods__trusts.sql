@@ -2,7 +2,7 @@
 with
 
 source as (
-    select * from {{ landed_source('ods_etr') }}
+    select * from {{ landed_source('ods', 'ods_etr') }}
 ),
 
 renamed as (
