@@ -6,7 +6,7 @@ league as (
 ),
 
 persistent as (
-    select * from {{ ref('fct_persistent_underperformers') }}
+    select * from {{ ref('int_league__persistence_ruled') }}
 ),
 
 joined as (
