@@ -9,7 +9,7 @@ checks as (
 ),
 
 league as (
-    select * from {{ ref('rpt_league_table') }}
+    select * from {{ ref('fct_league_table') }}
 ),
 
 metric_scores as (

@@ -6,7 +6,7 @@
 with
 
 league as (
-    select * from {{ ref('rpt_league_table') }}
+    select * from {{ ref('fct_league_table') }}
 ),
 
 flagged as (
