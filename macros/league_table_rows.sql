@@ -1,9 +1,9 @@
 {% macro league_table_rows(keys=[]) -%}
     {#-
-        THE columns of a league table, as rpt_league_table publishes them, over the CTEs `league` (int_league__ranked
-        rows), `trust_quarters`, `ranges` (likely ranges per data source x quarter x trust), `trusts` (dim_trust)
-        and `published` (int_published_outcomes__pivoted); `keys` are further league columns put first (e.g.
-        scenario). rpt_league_table and rpt_league_table_provisional share it.
+        THE columns of a league table, as fct_league_table carries them (rpt_league_table publishes them), over
+        the CTEs `league` (int_league__ranked rows), `trust_quarters`, `ranges` (likely ranges per data source x
+        quarter x trust), `trusts` (dim_trust) and `published` (int_published_outcomes__pivoted); `keys` are further
+        league columns put first (e.g. scenario). fct_league_table and rpt_league_table_provisional share it.
     -#}
     select
     {%- for key in keys %}

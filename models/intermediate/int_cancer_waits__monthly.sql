@@ -14,7 +14,7 @@ extract_rows as (
 ),
 
 workbook_rows as (
-    select * from {{ ref('stg_nhse_cwt__provider_workbook') }}
+    select * from {{ ref('int_cancer_waits__workbook_unioned') }}
 ),
 
 from_extract as (

@@ -3,7 +3,7 @@
 with
 
 league as (
-    select * from {{ ref('rpt_league_table') }}
+    select * from {{ ref('fct_league_table') }}
 ),
 
 final as (

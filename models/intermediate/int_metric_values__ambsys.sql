@@ -18,7 +18,7 @@ monthly as (
     select
         *,
         {{ nof_quarter_label('month_start') }} as quarter
-    from {{ ref('stg_nhse_ambsys__response_times') }}
+    from {{ ref('int_ambsys_response_times__deduplicated') }}
     where org_level = 'trust'
 ),
 

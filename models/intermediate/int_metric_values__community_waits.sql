@@ -17,7 +17,7 @@
 with
 
 waits as (
-    select * from {{ ref('stg_chs_waiting_lists__service_waits') }}
+    select * from {{ ref('int_chs_service_waits__joined') }}
     where organisation_type = 'Provider'
 ),
 

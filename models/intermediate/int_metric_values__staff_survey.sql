@@ -7,7 +7,7 @@
 with
 
 survey as (
-    select * from {{ ref('stg_nhs_staff_survey__organisation_scores') }}
+    select * from {{ ref('int_staff_survey_scores__joined') }}
 ),
 
 predecessors as (

@@ -1,19 +1,7 @@
 with
 
 versions as (
-    select * from {{ ref('int_trusts__versioned') }}
-),
-
-system_mapping as (
-    select * from {{ ref('stg_nhse_ae__system_mapping') }}
-),
-
-icb_names as (
-    select
-        icb_code,
-        any_value(icb_name order by icb_name) as icb_name
-    from system_mapping
-    group by icb_code
+    select * from {{ ref('int_trusts__system_mapped') }}
 ),
 
 latest_nof as (
@@ -27,21 +15,19 @@ final as (
         versions.valid_from,
         versions.valid_to,
         versions.valid_to is null as is_current,
-        coalesce(latest_nof.trust_name, system_mapping.trust_name, versions.trust_name_upper) as trust_name,
+        coalesce(latest_nof.trust_name, versions.system_mapping_trust_name, versions.trust_name_upper) as trust_name,
         latest_nof.cohort,
         latest_nof.trust_type,
         latest_nof.trust_subtype,
-        coalesce(latest_nof.region, system_mapping.region_name) as region,
+        coalesce(latest_nof.region, versions.system_mapping_region_name) as region,
         versions.region_code,
         versions.icb_code,
-        icb_names.icb_name,
+        versions.icb_name,
         versions.open_date,
         versions.close_date,
         versions.source as reference_source
     from versions
     left join latest_nof on versions.trust_code = latest_nof.trust_code
-    left join system_mapping on versions.trust_code = system_mapping.trust_code
-    left join icb_names on versions.icb_code = icb_names.icb_code
 )
 
 select * from final

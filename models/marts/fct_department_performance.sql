@@ -12,7 +12,7 @@ departments as (
 ),
 
 league as (
-    select * from {{ ref('rpt_league_table') }}
+    select * from {{ ref('fct_league_table') }}
     where data_source = '{{ var("department_league_data_source") }}'
 ),
 

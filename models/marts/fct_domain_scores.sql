@@ -4,26 +4,8 @@ domain_scores as (
     select * from {{ ref('int_domain_scores__averaged') }}
 ),
 
-domain_ids as (
-    select * from {{ ref('nof_summary_metrics') }}
-),
-
-published as (
-    select * from {{ ref('stg_nhse_nof__published_metrics') }}
-    where metric_family in ('40', '41')
-),
-
 published_domains as (
-    select
-        published.quarter,
-        published.trust_code,
-        domain_ids.domain,
-        min(published.value) filter (where domain_ids.family = 'domain_score') as published_domain_score,
-        cast(min(published.value) filter (where domain_ids.family = 'domain_segment') as integer)
-            as published_domain_segment
-    from published
-    inner join domain_ids on published.metric_id = domain_ids.metric_id
-    group by published.quarter, published.trust_code, domain_ids.domain
+    select * from {{ ref('int_published_domains__pivoted') }}
 ),
 
 final as (

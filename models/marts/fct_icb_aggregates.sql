@@ -2,11 +2,11 @@
 with
 
 league as (
-    select * from {{ ref('rpt_league_table') }}
+    select * from {{ ref('fct_league_table') }}
 ),
 
 persistent as (
-    select * from {{ ref('fct_persistent_underperformers') }}
+    select * from {{ ref('int_league__persistence_ruled') }}
 ),
 
 joined as (

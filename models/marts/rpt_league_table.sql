@@ -1,30 +1,52 @@
+-- The quarterly league tables as BI tools and the site read them: fct_league_table's rows and columns, unchanged.
 with
 
 league as (
-    -- the published method on the values as landed (other scenarios: rpt_league_table_provisional)
-    select * from {{ ref('int_league__ranked') }}
-    where scenario = 'final'
-),
-
-trust_quarters as (
-    select * from {{ ref('int_trust_quarters__enumerated') }}
-),
-
-ranges as (
-    select * from {{ ref('int_likely_ranges__bootstrapped') }}
-    where scenario = 'final'
-),
-
-trusts as (
-    select * from {{ ref('dim_trust') }}
-),
-
-published as (
-    select * from {{ ref('int_published_outcomes__pivoted') }}
+    select * from {{ ref('fct_league_table') }}
 ),
 
 final as (
-    {{ league_table_rows() | indent(4) }}
+    select
+        data_source,
+        quarter,
+        quarter_start_date,
+        cohort,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        region,
+        icb_code,
+        icb_name,
+        average_score,
+        average_score_rounded,
+        average_score_low,
+        average_score_high,
+        cut_point_method,
+        unadjusted_segment,
+        financial_override,
+        adjusted_segment,
+        recovery_support,
+        final_segment,
+        league_rank,
+        league_rank_low,
+        league_rank_high,
+        cohort_size,
+        metrics_scored,
+        metrics_computed,
+        metrics_from_raw_returns,
+        metrics_from_inputs,
+        metrics_in_registry,
+        published_average_score,
+        published_average_score_low,
+        published_average_score_high,
+        published_unadjusted_segment,
+        published_segment,
+        published_final_segment,
+        published_rank,
+        published_rank_low,
+        published_rank_high
+    from league
 )
 
 select * from final

@@ -55,15 +55,7 @@ REJOIN_EXCEPTIONS: dict[tuple[str, str, str], str] = {
 
 # Breaches found by this test and not yet fixed (issue 10 item 5 is open for them). The list must be exact: a
 # breach not listed fails the test, and so does a listed one that is gone (remove it from here when fixed).
-OPEN_BREACHES = {
-    "mart reads staging: dim_trust <- stg_nhse_ae__system_mapping",
-    "mart reads staging: fct_domain_scores <- stg_nhse_nof__published_metrics",
-    "rejoined parent: fct_icb_aggregates reads rpt_league_table and fct_persistent_underperformers, which reads it too",
-    "staging model reads more than one source: stg_chs_waiting_lists__service_waits (3)",
-    "staging model reads more than one source: stg_nhs_staff_survey__organisation_scores (2)",
-    "staging model reads more than one source: stg_nhse_ambsys__response_times (2)",
-    "staging model reads more than one source: stg_nhse_cwt__provider_workbook (2)",
-}
+OPEN_BREACHES: set[str] = set()
 
 
 def _layer(node: dict) -> str:

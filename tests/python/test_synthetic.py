@@ -238,9 +238,9 @@ def test_staging_models_build_over_the_synthetic_data(landed: Path, tmp_path: Pa
                 ("stg_mhsds__measures", "reporting_period_end"),
                 ("stg_nhse_ae__monthly_provider", "month_start"),
                 ("stg_nhse_cwt__provider_extract", "month_start"),
-                ("stg_nhse_ambsys__response_times", "month_start"),
+                ("stg_nhse_ambsys__csv_response_times", "month_start"),
                 ("stg_nhs_sickness_absence__monthly_rates", "month_end_date"),
-                ("stg_chs_waiting_lists__service_waits", "month_end_date"),
+                ("stg_chs_waiting_lists__total_waits", "month_end_date"),
             )
         }
         suppressed = con.execute("select count(*) from staging.stg_mhsds__measures where is_suppressed").fetchone()

@@ -9,7 +9,7 @@
 with
 
 trusts as (
-    select * from {{ ref('stg_nhse_ambsys__response_times') }}
+    select * from {{ ref('int_ambsys_response_times__deduplicated') }}
     where org_level = 'trust' and month_start in (date '2025-08-01', date '2026-04-01')
 ),
 

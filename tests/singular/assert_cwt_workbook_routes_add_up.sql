@@ -6,7 +6,7 @@
 with
 
 workbook as (
-    select * from {{ ref('stg_nhse_cwt__provider_workbook') }}
+    select * from {{ ref('int_cancer_waits__workbook_unioned') }}
 ),
 
 landed as (

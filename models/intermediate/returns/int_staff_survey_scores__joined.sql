@@ -4,32 +4,32 @@
 with
 
 people_promise as (
-    select * from {{ landed_source('nhs_staff_survey', 'nhs_staff_survey_people_promise') }}
+    select * from {{ ref('stg_nhs_staff_survey__people_promise_scores') }}
 ),
 
 themes as (
-    select * from {{ landed_source('nhs_staff_survey', 'nhs_staff_survey_themes') }}
+    select * from {{ ref('stg_nhs_staff_survey__theme_scores') }}
 ),
 
 joined as (
     select
         cast(coalesce(people_promise.survey_year, themes.survey_year) as integer) as survey_year,
-        coalesce(people_promise.ods_code, themes.ods_code) as org_code,
-        coalesce(people_promise.organisation_name, themes.organisation_name) as org_name,
+        coalesce(people_promise.org_code, themes.org_code) as org_code,
+        coalesce(people_promise.org_name, themes.org_name) as org_name,
         coalesce(people_promise.benchmarking_group, themes.benchmarking_group) as benchmarking_group,
         coalesce(people_promise.weighting, themes.weighting) as weighting,
         people_promise.raising_concerns_score,
         people_promise.raising_concerns_responses,
         themes.staff_engagement_score,
         themes.staff_engagement_responses,
-        coalesce(people_promise._source_file, themes._source_file) as source_file,
-        people_promise._source_line as people_promise_source_line,
-        themes._source_line as themes_source_line
+        coalesce(people_promise.source_file, themes.source_file) as source_file,
+        people_promise.source_line as people_promise_source_line,
+        themes.source_line as themes_source_line
     from people_promise
     full outer join themes
         on
             people_promise.survey_year = themes.survey_year
-            and people_promise.ods_code = themes.ods_code
+            and people_promise.org_code = themes.org_code
 )
 
 select * from joined

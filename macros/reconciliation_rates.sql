@@ -1,0 +1,45 @@
+{% macro reconciliation_rates(compared, by_quarter=true, overall_label=none) -%}
+    {#-
+        The reconciliation's match rates from `compared` (rows of int_reconciliation__compared): per data source
+        x quarter x check when `by_quarter`, else per data source x check over every quarter; `overall_label`
+        (e.g. 'All quarters') puts a quarter column with that label on the overall rows. A comparison is a match
+        when its difference is within the check's tolerance; excepted comparisons are counted apart, with their
+        reasons. is_judged: the rows the publication gate reads (the grain the check's judged_on names).
+    -#}
+    select
+    data_source,
+    {%- if by_quarter %}
+    quarter,
+    {%- elif overall_label is not none %}
+    '{{ overall_label }}' as quarter,
+    {%- endif %}
+    check_name,
+    cast(count(*) filter (where exception_reason is null) as integer) as compared,
+    cast(count(*) filter (where exception_reason is null and difference <= tolerance + 1e-9) as integer) as matched,
+    cast(count(*) filter (where exception_reason is not null) as integer) as excepted,
+    string_agg(
+        quarter || ' ' || trust_code || ': ' || exception_reason, '; ' order by quarter, trust_code
+    ) as exceptions_applied,
+    -- every comparison excepted: nothing left to miss
+    coalesce(
+        count(*) filter (where exception_reason is null and difference <= tolerance + 1e-9)
+        / nullif(count(*) filter (where exception_reason is null), 0),
+        1.0
+    ) as match_rate,
+    max(difference) filter (where exception_reason is null) as largest_difference,
+    cast(min(tolerance) as double) as tolerance,
+    cast(min(min_match_rate) as double) as min_match_rate,
+    coalesce(
+        count(*) filter (where exception_reason is null and difference <= tolerance + 1e-9)
+        / nullif(count(*) filter (where exception_reason is null), 0),
+        1.0
+    ) >= cast(min(min_match_rate) as double) - 1e-12 as meets_threshold,
+    min(judged_on) as judged_on,
+    {%- if by_quarter %}
+    quarter = min(judged_on) as is_judged
+    {%- else %}
+    min(judged_on) = 'All quarters' as is_judged
+    {%- endif %}
+from {{ compared }}
+group by data_source, {% if by_quarter %}quarter, {% endif %}check_name
+{%- endmacro %}

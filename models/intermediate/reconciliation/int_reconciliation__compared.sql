@@ -1,0 +1,255 @@
+-- Every comparison of the engine with NHS England's published figures, one row per data source x quarter x
+-- trust x check x item compared (the metric or domain; null for a trust's league figures): the difference, the
+-- check's tolerance, minimum match rate and judged_on (seed reconciliation_checks), and the reason where an
+-- explained, dated difference (dbt var reconciliation_exceptions) takes the comparison out of the rates.
+-- rpt_reconciliation_by_quarter, rpt_reconciliation_overall and rpt_reconciliation summarise it (macro
+-- reconciliation_rates).
+with
+
+checks as (
+    select * from {{ ref('reconciliation_checks') }}
+),
+
+league as (
+    select * from {{ ref('fct_league_table') }}
+),
+
+metric_scores as (
+    select * from {{ ref('fct_metric_scores') }}
+),
+
+domain_scores as (
+    select * from {{ ref('fct_domain_scores') }}
+),
+
+value_reconciliation as (
+    select * from {{ ref('int_metric_values__reconciled') }}
+),
+
+-- Explained, dated differences the publication gate accepts (config/quality_gate.yml reconciliation_exceptions,
+-- passed by the orchestrator as dbt var reconciliation_exceptions): the comparison is left out of the rate
+-- and counted as excepted, with its reason.
+{% set exceptions = var('reconciliation_exceptions', []) %}
+exceptions as (
+    select
+        cast(null as varchar) as data_source,
+        cast(null as varchar) as check_name,
+        cast(null as varchar) as quarter,
+        cast(null as varchar) as trust_code,
+        cast(null as varchar) as reason
+    where false
+    {% for e in exceptions if e is mapping %}
+        union all
+        select
+            '{{ e.data_source }}' as data_source,
+            '{{ e.check_name }}' as check_name,
+            '{{ e.quarter }}' as quarter,
+            '{{ e.trust_code }}' as trust_code,
+            '{{ (e.reason ~ " (recorded " ~ e.recorded ~ ")") | replace("'", "''") }}' as reason
+    {% endfor %}
+),
+
+comparisons as (
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id as compared_item,
+        -- each value counts in the overall check and in its metric's own (a value not computed is a miss)
+        unnest(['metric_values', 'metric_values_' || metric_id]) as check_name,
+        case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
+    from value_reconciliation
+    where is_match is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id as compared_item,
+        'computed_metric_scores' as check_name,
+        abs(score_rounded - published_score) as difference
+    from metric_scores
+    -- a score computed from a value copied into an input template is not counted as computed
+    where score_method = 'computed' and published_score is not null and value_source <> 'input_template'
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id as compared_item,
+        'scores_over_present_population' as check_name,
+        abs({{ round_half_up('score_over_present_population') }} - published_score) as difference
+    from metric_scores
+    where score_over_present_population is not null and published_score is not null
+    union all
+    select
+        route_metrics.data_source,
+        route_metrics.quarter,
+        route_metrics.trust_code,
+        cast(null as varchar) as compared_item,
+        'scored_metrics_as_published' as check_name,
+        -- 0 when the route scores exactly the metrics NHS England scored for the trust, else how many differ
+        -- (the symmetric difference: 2 |A u B| - |A| - |B| for lists of distinct ids)
+        2 * len(list_distinct(list_concat(route_metrics.metric_ids, published_metrics.metric_ids)))
+        - len(route_metrics.metric_ids) - len(published_metrics.metric_ids) as difference
+    from (
+        select
+            data_source,
+            quarter,
+            trust_code,
+            list(metric_id order by metric_id) as metric_ids
+        from metric_scores
+        where data_source <> 'nhse_nof' and include_in_average and score is not null
+        group by data_source, quarter, trust_code
+    ) as route_metrics
+    inner join (
+        select
+            quarter,
+            trust_code,
+            list(metric_id order by metric_id) as metric_ids
+        from metric_scores
+        where data_source = 'nhse_nof' and include_in_average and published_score is not null
+        group by quarter, trust_code
+    ) as published_metrics
+        on route_metrics.quarter = published_metrics.quarter and route_metrics.trust_code = published_metrics.trust_code
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        metric_id as compared_item,
+        'all_metric_scores' as check_name,
+        abs(score_rounded - published_score) as difference
+    from metric_scores
+    where published_score is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'average_score' as check_name,
+        abs(average_score_rounded - published_average_score) as difference
+    from league
+    where published_average_score is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'average_score_exact' as check_name,
+        abs(average_score_rounded - published_average_score) as difference
+    from league
+    where published_average_score is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        domain as compared_item,
+        'domain_scores' as check_name,
+        abs(domain_score_rounded - published_domain_score) as difference
+    from domain_scores
+    where published_domain_score is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'unadjusted_segment' as check_name,
+        abs(unadjusted_segment - published_unadjusted_segment) as difference
+    from league
+    where published_unadjusted_segment is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'adjusted_segment' as check_name,
+        abs(adjusted_segment - published_segment) as difference
+    from league
+    where published_segment is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'final_segment' as check_name,
+        abs(final_segment - published_final_segment) as difference
+    from league
+    where published_final_segment is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'league_rank' as check_name,
+        abs(league_rank - published_rank) as difference
+    from league
+    where published_rank is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'league_rank_within_tolerance' as check_name,
+        abs(league_rank - published_rank) as difference
+    from league
+    where published_rank is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'likely_range_average_score' as check_name,
+        greatest(
+            abs({{ round_half_up('average_score_low') }} - published_average_score_low),
+            abs({{ round_half_up('average_score_high') }} - published_average_score_high)
+        ) as difference
+    from league
+    where published_average_score_low is not null
+    union all
+    select
+        data_source,
+        quarter,
+        trust_code,
+        cast(null as varchar) as compared_item,
+        'likely_range_rank' as check_name,
+        greatest(abs(league_rank_low - published_rank_low), abs(league_rank_high - published_rank_high)) as difference
+    from league
+    where published_rank_low is not null
+),
+
+final as (
+    select
+        comparisons.data_source,
+        comparisons.quarter,
+        comparisons.trust_code,
+        comparisons.check_name,
+        comparisons.compared_item,
+        comparisons.difference,
+        checks.tolerance,
+        checks.min_match_rate,
+        checks.judged_on,
+        exceptions.reason as exception_reason
+    from comparisons
+    inner join checks
+        on
+            comparisons.data_source = checks.data_source
+            and comparisons.check_name = checks.check_name
+    left join exceptions
+        on
+            comparisons.data_source = exceptions.data_source
+            and comparisons.check_name = exceptions.check_name
+            and comparisons.quarter = exceptions.quarter
+            and comparisons.trust_code = exceptions.trust_code
+)
+
+select * from final

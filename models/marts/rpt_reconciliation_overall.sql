@@ -1,0 +1,14 @@
+-- The engine against NHS England's published figures, per data source x check over every quarter: how many
+-- comparisons matched within the check's tolerance (seed reconciliation_checks), how many an explained difference
+-- excepted, and whether the publication gate judges the check over all quarters (is_judged).
+with
+
+compared as (
+    select * from {{ ref('int_reconciliation__compared') }}
+),
+
+final as (
+    {{ reconciliation_rates('compared', by_quarter=false) | indent(4) }}
+)
+
+select * from final

@@ -1,0 +1,45 @@
+-- AmbSYS response times CSV (raw_formats 4) in seconds: one row per file x month x organisation (calendar year
+-- and month). org_level: england | region | trust. release_end: the last month the file reaches (YYYY-MM).
+with
+
+source as (
+    select * from {{ landed_source('nhse_ambsys', 'nhse_ambsys') }}
+),
+
+final as (
+    select
+        make_date(cast(year as integer), cast(month as integer), 1) as month_start,
+        case when org_code = 'Eng' then 'ENGLAND' else org_code end as org_code,
+        case
+            when org_code = 'Eng' then 'england'
+            when not starts_with(region, 'Y') then 'region'
+            else 'trust'
+        end as org_level,
+        org_name,
+        a8 as c1_incidents,
+        a24 as c1_total_seconds,
+        a25 as c1_mean_seconds,
+        a26 as c1_p90_seconds,
+        a9 as c1t_incidents,
+        a27 as c1t_total_seconds,
+        a28 as c1t_mean_seconds,
+        a29 as c1t_p90_seconds,
+        a10 as c2_incidents,
+        a30 as c2_total_seconds,
+        a31 as c2_mean_seconds,
+        a32 as c2_p90_seconds,
+        a11 as c3_incidents,
+        a33 as c3_total_seconds,
+        a34 as c3_mean_seconds,
+        a35 as c3_p90_seconds,
+        a12 as c4_incidents,
+        a36 as c4_total_seconds,
+        a37 as c4_mean_seconds,
+        a38 as c4_p90_seconds,
+        split_part(_period_key, '|', 2) as release_end,
+        _source_file as source_file,
+        _source_line as source_line
+    from source
+)
+
+select * from final
