@@ -1,6 +1,6 @@
 """Mental-health and community-services returns, and the NOF input templates (wt3c), written as data.
 
-Collections (appended to :data:`oversight.collections.COLLECTIONS` in one line):
+Collections (appended to :data:`oversight.collections.COLLECTIONS` by the registry):
 
 * ``mhsds_monthly``: NHS England Digital's MHSDS Monthly Statistics CSVs (raw_formats.md §6.1): the main file,
   the inappropriate out-of-area placement files (acute, non-acute) and the 4-week-waits file share one
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oversight.collections import (
+from oversight.collection_model import (
     NUMBER_PATTERN,
     QUARTER_PATTERN,
     QUARTER_PERIOD,

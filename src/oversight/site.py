@@ -37,6 +37,8 @@ import jinja2
 from oversight import paths
 from oversight.errors import OversightError
 from oversight.sanitise import checked_ods_code
+from oversight.site_insights import load_insights, render_insight_pages
+from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
     "SiteError",
@@ -59,11 +61,6 @@ Row = dict[str, Any]
 #: Shown where a figure is missing (an en dash).
 DASH = "\u2013"
 
-_COHORT_LABELS = {
-    "acute": "Acute trusts",
-    "mental_health_community": "Mental health and community trusts",
-    "ambulance": "Ambulance trusts",
-}
 _SOURCE_LABELS = {
     "nhse_nof": "NHS England's published NOF files",
     "returns": "computed from the raw statistical returns",
@@ -89,11 +86,6 @@ class SiteError(OversightError):
     """The warehouse cannot be rendered (missing file or mart)."""
 
 
-def quarter_slug(quarter: str) -> str:
-    """``Q1 2025/26`` -> ``q1-2025-26``: a quarter as a folder name."""
-    return re.sub(r"[^a-z0-9]+", "-", quarter.lower()).strip("-")
-
-
 def league_path(data_source: str, quarter: str, cohort: str) -> str:
     """Path of a league table page, relative to the site root."""
     return f"{data_source}/{quarter_slug(quarter)}/league-{cohort}.html"
@@ -109,10 +101,6 @@ def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
     with no ICB: it becomes a file name)."""
     code = icb_code if icb_code == UNMAPPED_ICB else checked_ods_code(icb_code, "ICB code")
     return f"{data_source}/{quarter_slug(quarter)}/icb/{code}.html"
-
-
-def cohort_label(cohort: str) -> str:
-    return _COHORT_LABELS.get(cohort, cohort.replace("_", " ").capitalize())
 
 
 def setting_notes(project_file: Path | None = None) -> dict[str, str]:
@@ -506,8 +494,6 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_assets(out_dir)
     env = _environment()
-    from oversight.site_insights import load_insights, render_insight_pages  # issue 13 (imports this module)
-
     insights = load_insights(Path(duckdb_path))
 
     sources = _distinct(r["data_source"] for r in data.league)

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from oversight.site import cohort_label, quarter_slug
+from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
     "INSIGHT_MARTS",
