@@ -1,4 +1,4 @@
-"""Rebuild the catalogues the synthetic generator draws from (``src/oversight/synthetic_catalogue/*.csv``).
+"""Rebuild the catalogues the synthetic generator draws from (``src/oversight_dev/synthetic_catalogue/*.csv``).
 
 A developer tool, run by hand when the real reference files change; the generator itself only reads the committed
 catalogues. From the team's real files (raw_formats.md §11, default ``../shared/data/real``) it keeps the
@@ -72,7 +72,7 @@ def kind_of(measure_id: str, name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "data" / "real")
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "oversight" / "synthetic_catalogue")
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "oversight_dev" / "synthetic_catalogue")
     args = parser.parse_args()
     real: Path = args.real
     out: Path = args.out

@@ -231,7 +231,7 @@ class PeriodWindow:
 
 
 def is_synthetic(path: str | Path) -> bool:
-    """Whether a raw file is synthetic: the generator (:mod:`oversight.synthetic`) puts ``SYNTHETIC`` in every
+    """Whether a raw file is synthetic: the generator (:mod:`oversight_dev.synthetic`) puts ``SYNTHETIC`` in every
     name it writes, and a folder named so marks everything under it."""
     return "synthetic" in Path(path).as_posix().casefold()
 

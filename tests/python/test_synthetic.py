@@ -1,4 +1,4 @@
-"""Synthetic raw returns (oversight.synthetic) at a small scale: every file is in its collection's published layout,
+"""Synthetic raw returns (oversight_dev.synthetic) at a small scale: every file is in its collection's published layout,
 lands unchanged, is reproducible month by month, and the staging models build over it."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 from oversight.collections import collection_by_name, match_collections
 from oversight.landing import MANIFEST_NAME, land
 from oversight.pipeline import build
-from oversight.synthetic import COLLECTIONS, GeneratedFile, generate
+from oversight_dev.synthetic import COLLECTIONS, GeneratedFile, generate
 
 SCALE = 0.01
 SEED = 7

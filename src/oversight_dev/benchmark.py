@@ -1,6 +1,6 @@
 """The national-scale benchmark: how close the pipeline runs to the cost of reading its raw bytes once.
 
-On a synthetic data set (:mod:`oversight.synthetic`, never publishable) of ``months`` months it measures, in
+On a synthetic data set (:mod:`oversight_dev.synthetic`, never publishable) of ``months`` months it measures, in
 one run and in this order:
 
 (a) **floor**: DuckDB scanning every raw byte once, ``count(*)`` over each raw CSV; a ZIP or spreadsheet is
@@ -52,7 +52,7 @@ from oversight import paths, settings
 from oversight.collections import COLLECTIONS, collection_by_name, match_collections
 from oversight.landing import land
 from oversight.pipeline import build, vars_for_data_dir
-from oversight.synthetic import generate
+from oversight_dev.synthetic import generate
 
 __all__ = ["BenchmarkResult", "run_benchmark"]
 
