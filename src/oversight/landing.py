@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -86,6 +85,7 @@ from oversight.collections import (
 )
 from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
+from oversight.files import LockHeld, exclusive_lock, sha256_file
 from oversight.signals import terminate_as_exit
 
 __all__ = [
@@ -326,7 +326,7 @@ def _land(
         _mkdir(landing_dir, created)
     actions: list[_Action] = []
     try:
-        with _exclusive_lock(landing_dir), _scratch_dir() as tmp, terminate_as_exit():
+        with exclusive_lock(landing_dir), _scratch_dir() as tmp, terminate_as_exit():
             report.warnings.extend(_recover(landing_dir))
             _clear_incoming(landing_dir)
             events = _read_manifest(landing_dir)
@@ -341,7 +341,7 @@ def _land(
                 for index, source in enumerate(sources):
                     if source.path not in digests:
                         try:
-                            digests[source.path] = _sha256(source.path)
+                            digests[source.path] = sha256_file(source.path)
                         except OSError as exc:
                             reason = f"cannot be read: {_os_reason(exc)}"
                             problems.append(LandingProblem(source.display, None, (), reason))
@@ -417,7 +417,7 @@ def _retire(data_dir: Path, landing_dir: Path, source_paths: Sequence[str], now:
     if not (landing_dir / MANIFEST_NAME).is_file():
         raise LandingError(f"{_display(landing_dir)}: nothing has been landed here (no {MANIFEST_NAME})")
     actions: list[_Action] = []
-    with _exclusive_lock(landing_dir), terminate_as_exit():
+    with exclusive_lock(landing_dir), terminate_as_exit():
         report.warnings.extend(_recover(landing_dir))
         current = _current_events(_read_manifest(landing_dir), landing_dir)
         problems = []
@@ -707,43 +707,27 @@ def _scratch_dir() -> Iterator[str]:
     owner lock is free) are removed first."""
     _remove_stale_scratch()
     folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-    owner = None
     try:
-        owner = os.open(os.path.join(folder, _SCRATCH_OWNER), os.O_CREAT | os.O_RDWR, 0o600)
-        with contextlib.suppress(ImportError, OSError):
-            import fcntl
-
-            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield folder
+        with exclusive_lock(Path(folder) / _SCRATCH_OWNER, wait=False, mode=0o600):
+            yield folder
     finally:
-        if owner is not None:
-            os.close(owner)
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_stale_scratch() -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return
     for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         owner = folder / _SCRATCH_OWNER
-        try:
-            fd = os.open(owner, os.O_RDWR)
-        except FileNotFoundError:
+        if not owner.is_file():
             # No owner file: a killed run of a version without one, or a run between mkdtemp and its lock.
             with contextlib.suppress(OSError):
                 if datetime.now(UTC).timestamp() - folder.stat().st_mtime > 3600:
                     shutil.rmtree(folder, ignore_errors=True)
             continue
-        except OSError:
-            continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a running landing owns it
-        finally:
-            os.close(fd)
+            with exclusive_lock(owner, wait=False):
+                pass
+        except (LockHeld, OSError):
+            continue  # a running landing owns it (or it went away meanwhile)
         shutil.rmtree(folder, ignore_errors=True)
         log.info("removed the scratch folder of a killed landing run: %s", folder)
 
@@ -1801,29 +1785,8 @@ def _mkdir(folder: Path, created: list[Path]) -> None:
     created.extend(reversed(missing))
 
 
-@contextlib.contextmanager
-def _exclusive_lock(folder: Path) -> Iterator[None]:
-    """Serialise concurrent ``land`` calls on one landing directory (POSIX; no-op elsewhere)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 # ----------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _scan(source: _Source) -> None:
