@@ -73,6 +73,7 @@ from oversight.collections import (
     COLLECTIONS,
     NUMBER_PATTERN,
     Collection,
+    CsvDialect,
     Field,
     Layout,
     NonNegative,
@@ -331,54 +332,10 @@ def _land(
             _clear_incoming(landing_dir)
             events = _read_manifest(landing_dir)
             current = _current_events(events, landing_dir)
-            by_checksum = {(c, e["sha256"]): k for (c, k), e in current.items()}
             _report_missing(current, sources, data_dir, report)
             with _connect(Path(tmp)) as con:
                 stager = _Stager(con, registry_dir, landed_at, Path(tmp), window)
-                staged: list[_Staged] = []
-                seen: set[tuple[str, str]] = set()
-                digests: dict[Path, str] = {}
-                for index, source in enumerate(sources):
-                    if source.path not in digests:
-                        try:
-                            digests[source.path] = sha256_file(source.path)
-                        except OSError as exc:
-                            reason = f"cannot be read: {_os_reason(exc)}"
-                            problems.append(LandingProblem(source.display, None, (), reason))
-                            digests[source.path] = ""
-                    source.sha256 = digests[source.path]
-                    if not source.sha256:
-                        continue
-                    coll_name = source.collection.name
-                    unchanged = by_checksum.get((coll_name, source.sha256))
-                    parquet = landing_dir / current[(coll_name, unchanged)]["parquet"] if unchanged else landing_dir
-                    if unchanged is not None and _holds(con, parquet, source.sha256):
-                        # the current landed file of its period: not read again
-                        seen.add((source.collection.name, unchanged))
-                        staged.append(_Staged(source, unchanged, 0, ""))  # still one side of the cross-file checks
-                        report.unchanged.append(LandedFile(source.collection.name, unchanged, source.rel))
-                        continue
-                    try:
-                        item = stager.stage(index, source)
-                    except LandingError as exc:
-                        stager.drop(index)
-                        if not exc.problems:
-                            raise
-                        problems.extend(exc.problems)
-                        continue
-                    staged.append(item)
-                    if not problems:  # once anything fails, the rest is only validated
-                        try:
-                            action = _plan(con, item, landing_dir, seen, current, report)
-                        except LandingError as exc:
-                            if not exc.problems:
-                                raise
-                            problems.extend(exc.problems)
-                            action = None
-                        if action is not None:
-                            actions.append(action)
-                            _write_partial(con, action, created)
-                    stager.drop(index)
+                staged = _stage_sources(con, stager, sources, landing_dir, current, report, problems, actions, created)
                 report.warnings.extend(stager.warnings)
                 problems.extend(_cross_file_problems(staged))
                 if problems:
@@ -392,6 +349,73 @@ def _land(
     for warning in report.warnings:
         log.warning("%s", warning)
     return report
+
+
+def _stage_sources(
+    con: duckdb.DuckDBPyConnection,
+    stager: _Stager,
+    sources: list[_Source],
+    landing_dir: Path,
+    current: dict[tuple[str, str], dict[str, Any]],
+    report: LandingReport,
+    problems: list[LandingProblem],
+    actions: list[_Action],
+    created: list[Path],
+) -> list[_Staged]:
+    """Stage every source in turn and, while nothing has failed, plan its commit and write its Parquet under a
+    temporary name (``actions``, ``created``); a file whose checksum is the current landing of its period is not
+    read again. Problems are collected in ``problems``; returns every file staged, for the cross-file checks."""
+    by_checksum = {(c, e["sha256"]): k for (c, k), e in current.items()}
+    staged: list[_Staged] = []
+    seen: set[tuple[str, str]] = set()
+    digests: dict[Path, str] = {}
+    for index, source in enumerate(sources):
+        source.sha256 = _checksum(source, digests, problems)
+        if not source.sha256:
+            continue
+        coll_name = source.collection.name
+        unchanged = by_checksum.get((coll_name, source.sha256))
+        parquet = landing_dir / current[(coll_name, unchanged)]["parquet"] if unchanged else landing_dir
+        if unchanged is not None and _holds(con, parquet, source.sha256):
+            # the current landed file of its period: not read again
+            seen.add((source.collection.name, unchanged))
+            staged.append(_Staged(source, unchanged, 0, ""))  # still one side of the cross-file checks
+            report.unchanged.append(LandedFile(source.collection.name, unchanged, source.rel))
+            continue
+        try:
+            item = stager.stage(index, source)
+        except LandingError as exc:
+            stager.drop(index)
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+            continue
+        staged.append(item)
+        if not problems:  # once anything fails, the rest is only validated
+            try:
+                action = _plan(con, item, landing_dir, seen, current, report)
+            except LandingError as exc:
+                if not exc.problems:
+                    raise
+                problems.extend(exc.problems)
+                action = None
+            if action is not None:
+                actions.append(action)
+                _write_partial(con, action, created)
+        stager.drop(index)
+    return staged
+
+
+def _checksum(source: _Source, digests: dict[Path, str], problems: list[LandingProblem]) -> str:
+    """The source file's SHA-256, computed once per file (several collections may read one workbook); ``""`` with a
+    problem recorded when the file cannot be read."""
+    if source.path not in digests:
+        try:
+            digests[source.path] = sha256_file(source.path)
+        except OSError as exc:
+            problems.append(LandingProblem(source.display, None, (), f"cannot be read: {_os_reason(exc)}"))
+            digests[source.path] = ""
+    return digests[source.path]
 
 
 def retire(
@@ -697,6 +721,44 @@ def _recover_journal(landing_dir: Path, journal: Path) -> str:
     )
 
 
+def _csv_options(dialect: CsvDialect, index: int, n_columns: int, types: dict[int, str], header: bool) -> str:
+    """DuckDB ``read_csv`` options for a file of ``n_columns`` columns ``c0``...: no sniffing, the collection's dialect,
+    ``types`` for some columns (the others text), every rejected line kept in ``rejects_<index>``."""
+    columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n_columns)) + "}"
+    return ", ".join(
+        [
+            "auto_detect = false",
+            "all_varchar = false" if types else "all_varchar = true",
+            f"header = {'true' if header else 'false'}",
+            f"delim = {_lit(dialect.delimiter)}",
+            f"quote = {_lit(dialect.quote)}",
+            f"escape = {_lit(dialect.escape)}",
+            f"encoding = {_lit(dialect.encoding)}",
+            f"columns = {columns}",
+            "ignore_errors = true",
+            "store_rejects = true",
+            f"rejects_table = 'rejects_{index}'",
+            f"rejects_scan = 'rejects_scan_{index}'",
+        ]
+    )
+
+
+def _reject_text(error_type: object, message: str | None, n_columns: int, dialect: CsvDialect) -> str:
+    """What a line DuckDB's CSV reader rejected is wrong with, in the landing's words."""
+    found = re.search(r"Found:\s*(\d+)", message or "")
+    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
+        return f"layout error: expected {n_columns} columns, found {found.group(1)}"
+    if error_type == "INVALID ENCODING":
+        return f"the line is not valid {dialect.encoding} text"
+    if error_type == "LINE SIZE OVER MAXIMUM":
+        size = re.search(r"Actual Size:\s*(\d+)", message or "")
+        return (
+            f"the line is {int(size.group(1)) if size else 'too many'} bytes long, more than a line may "
+            "hold (2,000,000 bytes): a cell that large is not a value"
+        )
+    return f"malformed CSV ({str(error_type).lower()}): {message}"
+
+
 # ----------------------------------------------------------------------------------------------------
 # Scratch folders and termination
 
@@ -951,17 +1013,7 @@ class _Stager:
         if source.stray_columns or source.blank_lines or source.digit_underscore:
             return None
         fields = {name: coll.get_field(name) for name in positions}
-        castable_null = self.con.execute(
-            "SELECT bool_or(TRY_CAST(t AS DOUBLE) IS NOT NULL) FROM unnest(?::VARCHAR[]) AS u(t)",
-            [list(coll.null_tokens)],
-        ).fetchone()
-        numbers = {
-            name
-            for name, f in fields.items()
-            if f.kind == "number"
-            and not (f.keep_published_as or f.value_map or f.pattern or f.allowed)
-            and not (castable_null and castable_null[0])
-        }
+        numbers = self._plain_numbers(coll, fields)
         fast, src, typed = (f"{t}_{index}" for t in ("fast", "src", "typed"))
         types = {position: "DOUBLE" for name, (position, _) in positions.items() if name in numbers}
         try:
@@ -983,21 +1035,7 @@ class _Stager:
         if data_rows <= 0 or source.lines != data_rows + int(layout.has_header):
             return None
         first_line = int(layout.has_header) + 1 + int(source.line_offset)
-        cleaned = []
-        for name, (position, _label) in positions.items():
-            if name in numbers:
-                cleaned.append(f'c{position} AS "{name}"')
-                continue
-            expr = f"clean_text(c{position})"
-            if coll.null_tokens:
-                expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, coll.null_tokens))}) THEN NULL ELSE {expr} END"
-            cleaned.append(f'{expr} AS "{name}"')
-        # Cleaned once into a table (the checks and the write each scan it), in the file's order.
-        self.con.execute(
-            f"CREATE TEMP TABLE {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, "
-            f"{', '.join(cleaned)} FROM {fast}"
-        )
-        self.con.execute(f"DROP TABLE {fast}")
+        self._clean_fast(coll, positions, numbers, fast, src, first_line)
         flags = [f'NOT isfinite("{name}")' for name in numbers]
         flags += [f'"{name}" IS NULL' for name in numbers if fields[name].required]
         if flags:
@@ -1017,6 +1055,47 @@ class _Stager:
         except LandingError:
             return None
         return None if problems else data_rows
+
+    def _plain_numbers(self, coll: Collection, fields: dict[str, Field]) -> set[str]:
+        """The number fields DuckDB's CSV reader may type as DOUBLE: no value map, pattern or allowed list, no kept
+        published value, and no null token of the collection that would itself read as a number."""
+        castable_null = self.con.execute(
+            "SELECT bool_or(TRY_CAST(t AS DOUBLE) IS NOT NULL) FROM unnest(?::VARCHAR[]) AS u(t)",
+            [list(coll.null_tokens)],
+        ).fetchone()
+        return {
+            name
+            for name, f in fields.items()
+            if f.kind == "number"
+            and not (f.keep_published_as or f.value_map or f.pattern or f.allowed)
+            and not (castable_null and castable_null[0])
+        }
+
+    def _clean_fast(
+        self,
+        coll: Collection,
+        positions: dict[str, tuple[int, str]],
+        numbers: set[str],
+        fast: str,
+        src: str,
+        first_line: int,
+    ) -> None:
+        """``src``: the typed read ``fast`` with text cells cleaned (and null tokens NULL), numbers as read, and
+        ``_line``; cleaned once into a table (the checks and the write each scan it), in the file's order."""
+        cleaned = []
+        for name, (position, _label) in positions.items():
+            if name in numbers:
+                cleaned.append(f'c{position} AS "{name}"')
+                continue
+            expr = f"clean_text(c{position})"
+            if coll.null_tokens:
+                expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, coll.null_tokens))}) THEN NULL ELSE {expr} END"
+            cleaned.append(f'{expr} AS "{name}"')
+        self.con.execute(
+            f"CREATE TEMP TABLE {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, "
+            f"{', '.join(cleaned)} FROM {fast}"
+        )
+        self.con.execute(f"DROP TABLE {fast}")
 
     def _derive_and_check(self, ctx: _FileContext, index: int, layout: Layout) -> list[LandingProblem]:
         """``full_<index>``: ``typed_<index>`` plus the layout's derived constants; the whole-file checks' problems."""
@@ -1176,25 +1255,8 @@ class _Stager:
             except OSError:
                 shutil.copyfile(path, link)
             path = link
-        types = types or {}
-        columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n_columns)) + "}"
         kept = "*" if keep is None else ", ".join(f"c{i}" for i in keep)
-        options = ", ".join(
-            [
-                "auto_detect = false",
-                "all_varchar = false" if types else "all_varchar = true",
-                f"header = {'true' if header else 'false'}",
-                f"delim = {_lit(dialect.delimiter)}",
-                f"quote = {_lit(dialect.quote)}",
-                f"escape = {_lit(dialect.escape)}",
-                f"encoding = {_lit(dialect.encoding)}",
-                f"columns = {columns}",
-                "ignore_errors = true",
-                "store_rejects = true",
-                f"rejects_table = 'rejects_{index}'",
-                f"rejects_scan = 'rejects_scan_{index}'",
-            ]
-        )
+        options = _csv_options(dialect, index, n_columns, types or {}, header)
         try:
             self.con.execute(
                 f"CREATE {'TEMP ' if temporary else ''}TABLE {table} AS "
@@ -1219,23 +1281,12 @@ class _Stager:
             f"FROM rejects_{index} GROUP BY line ORDER BY line LIMIT {MAX_PROBLEMS_PER_FILE}"
         ).fetchall()
         if rejects:
-            problems = []
-            for line, error_type, message in rejects:
-                found = re.search(r"Found:\s*(\d+)", message or "")
-                if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
-                    text = f"layout error: expected {n_columns} columns, found {found.group(1)}"
-                elif error_type == "INVALID ENCODING":
-                    text = f"the line is not valid {dialect.encoding} text"
-                elif error_type == "LINE SIZE OVER MAXIMUM":
-                    size = re.search(r"Actual Size:\s*(\d+)", message or "")
-                    text = (
-                        f"the line is {int(size.group(1)) if size else 'too many'} bytes long, more than a line may "
-                        "hold (2,000,000 bytes): a cell that large is not a value"
-                    )
-                else:
-                    text = f"malformed CSV ({str(error_type).lower()}): {message}"
-                problems.append(ctx.problem(ctx.source.line_in_file(int(line)), (), text))
-            raise LandingError(problems)
+            raise LandingError(
+                [
+                    ctx.problem(ctx.source.line_in_file(int(line)), (), _reject_text(kind, message, n_columns, dialect))
+                    for line, kind, message in rejects
+                ]
+            )
 
     def _build_source_table(
         self,

@@ -37,7 +37,7 @@ import jinja2
 from oversight import paths
 from oversight.errors import OversightError
 from oversight.sanitise import checked_ods_code
-from oversight.site_insights import load_insights, render_insight_pages
+from oversight.site_insights import Insights, load_insights, render_insight_pages
 from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
@@ -496,21 +496,51 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     env = _environment()
     insights = load_insights(Path(duckdb_path))
 
-    sources = _distinct(r["data_source"] for r in data.league)
     quarters = _distinct(r["quarter"] for r in sorted(data.league, key=lambda r: r["quarter_start_date"]))
-    multi_source = len(sources) > 1
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    multi_source = len(_distinct(r["data_source"] for r in data.league)) > 1
     common = {"multi_source": multi_source, "generated": generated, "quarters_all": quarters}
-
     by_table = _group(data.league, "data_source", "quarter", "cohort")
-    by_trust = _group(data.league, "data_source", "trust_code")
-    by_icb_quarter = _group(data.league, "data_source", "quarter", "icb_code")
-    metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
-    domains = _group(data.domains, "data_source", "quarter", "trust_code")
-    icb_history = _group(data.icbs, "data_source", "icb_code")
-    quarter_order = {q: i for i, q in enumerate(quarters)}
 
-    tables = [
+    provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
+    sensitivity_pages, sensitivity = render_sensitivity_pages(duckdb_path, out_dir, common)
+    index = out_dir / "index.html"
+    _write(
+        index,
+        env.get_template("index.html").render(
+            root="",
+            tables=_table_summaries(by_table, quarters),
+            reconciliation=[r for r in data.reconciliation if r["is_judged"]],
+            sources=_distinct(r["data_source"] for r in data.league),
+            provisional_pages=provisional_pages,
+            sensitivity_pages=sensitivity_pages,
+            **common,
+        ),
+    )
+    _write(
+        out_dir / "methodology.html",
+        env.get_template("methodology.html").render(
+            root="",
+            registry=data.registry,
+            methodology_year=data.methodology_year,
+            settings=sorted(settings.items()),
+            setting_notes=setting_notes(),
+            cut_point_methods=_distinct((r["quarter"], r["cut_point_method"]) for r in data.league),
+            reconciliation=data.reconciliation,
+            **common,
+        ),
+    )
+    _render_league_pages(env, out_dir, by_table, quarters, sensitivity, common)
+    _render_trust_pages(env, out_dir, data, insights, common)
+    _render_icb_pages(env, out_dir, data, quarters, common)
+    render_insight_pages(insights, env, out_dir, data.league, common)
+    return index
+
+
+def _table_summaries(by_table: Mapping[tuple[Any, ...], list[Row]], quarters: list[str]) -> list[dict[str, Any]]:
+    """The index page's list of league tables: newest quarter first within a source, then by cohort."""
+    quarter_order = {q: i for i, q in enumerate(quarters)}
+    return [
         {
             "data_source": source,
             "quarter": quarter,
@@ -524,41 +554,16 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             by_table.items(), key=lambda kv: (kv[0][0], -quarter_order[kv[0][1]], kv[0][2])
         )
     ]
-    overall = [r for r in data.reconciliation if r["is_judged"]]
 
-    provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
-    sensitivity_pages, sensitivity = render_sensitivity_pages(duckdb_path, out_dir, common)
-    template = env.get_template("index.html")
-    index = out_dir / "index.html"
-    _write(
-        index,
-        template.render(
-            root="",
-            tables=tables,
-            reconciliation=overall,
-            sources=sources,
-            provisional_pages=provisional_pages,
-            sensitivity_pages=sensitivity_pages,
-            **common,
-        ),
-    )
 
-    template = env.get_template("methodology.html")
-    cut_point_methods = _distinct((r["quarter"], r["cut_point_method"]) for r in data.league)
-    _write(
-        out_dir / "methodology.html",
-        template.render(
-            root="",
-            registry=data.registry,
-            methodology_year=data.methodology_year,
-            settings=sorted(settings.items()),
-            setting_notes=setting_notes(),
-            cut_point_methods=cut_point_methods,
-            reconciliation=data.reconciliation,
-            **common,
-        ),
-    )
-
+def _render_league_pages(
+    env: jinja2.Environment,
+    out_dir: Path,
+    by_table: Mapping[tuple[Any, ...], list[Row]],
+    quarters: list[str],
+    sensitivity: Mapping[tuple[Any, ...], Any],
+    common: Mapping[str, Any],
+) -> None:
     template = env.get_template("league.html")
     for (source, quarter, cohort), rows in by_table.items():
         _write(
@@ -578,6 +583,13 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             ),
         )
 
+
+def _render_trust_pages(
+    env: jinja2.Environment, out_dir: Path, data: _Warehouse, insights: Insights, common: Mapping[str, Any]
+) -> None:
+    by_trust = _group(data.league, "data_source", "trust_code")
+    metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
+    domains = _group(data.domains, "data_source", "quarter", "trust_code")
     template = env.get_template("trust.html")
     for row in data.league:
         key = (row["data_source"], row["quarter"], row["trust_code"])
@@ -597,6 +609,13 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             ),
         )
 
+
+def _render_icb_pages(
+    env: jinja2.Environment, out_dir: Path, data: _Warehouse, quarters: list[str], common: Mapping[str, Any]
+) -> None:
+    quarter_order = {q: i for i, q in enumerate(quarters)}
+    by_icb_quarter = _group(data.league, "data_source", "quarter", "icb_code")
+    icb_history = _group(data.icbs, "data_source", "icb_code")
     template = env.get_template("icb.html")
     for aggregate in data.icbs:
         key = (aggregate["data_source"], aggregate["quarter"], aggregate["icb_code"])
@@ -614,8 +633,6 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
                 **common,
             ),
         )
-    render_insight_pages(insights, env, out_dir, data.league, common)
-    return index
 
 
 # ------------------------------------------------------------------------------------ provisional tables
