@@ -25,6 +25,7 @@ import math
 import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +42,7 @@ def sig(value: float, digits: int = 3) -> float:
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def write(path: Path, header: list[str], rows: list[tuple[object, ...]]) -> None:
+def write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -221,7 +222,7 @@ def ambsys(real: Path, out: Path) -> None:
     with (real / "ambulance_ambsys" / "AmbSYS-to-Apr-2026__excerpt.csv").open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     header, england, wight = table[0], table[1], table[2]
-    rows = []
+    rows: list[tuple[str, str, float]] = []
     for i, code in enumerate(header[5:], start=5):
         eng, iow = england[i], wight[i]
         if eng == "." or iow == ".":
@@ -260,10 +261,11 @@ def chs(real: Path, out: Path) -> None:
             sum(float(c) for i in providers if isinstance(c := tables[t][i][col], int | float))
             for t in ("Table 4g", "Table 4h")
         ]
-        national_only = not submitted and isinstance(tables["Table 4"][national][col], int | float)
-        mean = (
-            float(tables["Table 4"][national][col]) if national_only else (total / len(submitted) if submitted else 0.0)
-        )
+        national_cell = tables["Table 4"][national][col]
+        if not submitted and isinstance(national_cell, int | float):
+            national_only, mean = True, float(national_cell)
+        else:
+            national_only, mean = False, (total / len(submitted) if submitted else 0.0)
         rows.append(
             (
                 header[col],

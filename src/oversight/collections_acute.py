@@ -20,6 +20,7 @@ from oversight.collection_model import (
     Layout,
     NonNegative,
     PeriodOf,
+    Plausibility,
     PrefixAndField,
     PrefixAndFileNameDate,
     Within,
@@ -391,7 +392,7 @@ _CWT_COLUMNS = (
 )
 
 #: Patients treated within the standard and after it (breaches) are parts of those treated.
-_CWT_PLAUSIBILITY = (
+_CWT_PLAUSIBILITY: tuple[Plausibility, ...] = (
     NonNegative(("total_treated", "within_standard", "breaches")),
     *not_above(("within_standard", "total_treated"), ("breaches", "total_treated")),
     PeriodOf("period", ("period",)),

@@ -221,8 +221,10 @@ class PeriodWindow:
         if text:
             match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-\d{2})?", text)
             try:
-                earliest = date(int(match.group(1)), int(match.group(2) or 1), 1)  # type: ignore[union-attr]
-            except (AttributeError, ValueError):
+                if match is None:
+                    raise ValueError(text)
+                earliest = date(int(match.group(1)), int(match.group(2) or 1), 1)
+            except ValueError:
                 raise LandingError(f"${EARLIEST_PERIOD_ENV}={text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
         ahead_text = (os.environ.get(MONTHS_AHEAD_ENV) or "0").strip()
         if not re.fullmatch(r"\d{1,3}", ahead_text):
@@ -721,6 +723,14 @@ def _recover_journal(landing_dir: Path, journal: Path) -> str:
     )
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The first column of the single row an aggregate query (``count(*)``, ...) returns."""
+    row = con.execute(sql).fetchone()
+    if row is None:  # pragma: no cover - an aggregate without GROUP BY always returns one row
+        raise RuntimeError(f"no row from {sql}")
+    return row[0]
+
+
 def _csv_options(dialect: CsvDialect, index: int, n_columns: int, types: dict[int, str], header: bool) -> str:
     """DuckDB ``read_csv`` options for a file of ``n_columns`` columns ``c0``...: no sniffing, the collection's dialect,
     ``types`` for some columns (the others text), every rejected line kept in ``rejects_<index>``."""
@@ -981,7 +991,7 @@ class _Stager:
         self._read_csv(ctx, index, raw, n_columns + source.stray_columns)
         if source.stray_columns:
             self._check_stray_columns(ctx, raw, n_columns, source.stray_columns)
-        data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
+        data_rows = int(_scalar(self.con, f"SELECT count(*) FROM {raw}")) - int(layout.has_header)
         if data_rows <= 0:
             ctx.fail(1, (), "the file has no data rows")
 
@@ -1029,19 +1039,18 @@ class _Stager:
             )
         except LandingError:
             return None
-        if self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM rejects_{index} LIMIT 1)").fetchone()[0]:  # type: ignore[index]
+        if _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM rejects_{index} LIMIT 1)"):
             return None
-        data_rows = self.con.execute(f"SELECT count(*) FROM {fast}").fetchone()[0]  # type: ignore[index]
+        data_rows = _scalar(self.con, f"SELECT count(*) FROM {fast}")
         if data_rows <= 0 or source.lines != data_rows + int(layout.has_header):
             return None
         first_line = int(layout.has_header) + 1 + int(source.line_offset)
         self._clean_fast(coll, positions, numbers, fast, src, first_line)
         flags = [f'NOT isfinite("{name}")' for name in numbers]
         flags += [f'"{name}" IS NULL' for name in numbers if fields[name].required]
-        if flags:
-            found = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {' OR '.join(flags)} LIMIT 1)")
-            if found.fetchone()[0]:  # type: ignore[index]
-                return None
+        bad = f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {' OR '.join(flags)} LIMIT 1)"
+        if flags and _scalar(self.con, bad):
+            return None
         try:
             self._check_values(ctx, src, [f for name, f in fields.items() if name not in numbers])
         except LandingError:
@@ -1309,8 +1318,8 @@ class _Stager:
         has_embedded = ctx.source.lines != records
         if has_embedded:
             any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
-            found = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
-            has_embedded = bool(found.fetchone()[0])  # type: ignore[index]
+            found = _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
+            has_embedded = bool(found)
         if has_embedded:
             newlines = " + ".join(
                 f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(n_columns)
@@ -1383,7 +1392,7 @@ class _Stager:
         flags = " OR ".join(
             f"({cond})" if kind == "required" else f'("{f.name}" IS NOT NULL AND ({cond}))' for f, kind, cond in checks
         )
-        if not self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {flags} LIMIT 1)").fetchone()[0]:  # type: ignore[index]
+        if not _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {flags} LIMIT 1)"):
             return
         union = " UNION ALL ".join(
             f'SELECT _line, {i} AS check_no, "{f.name}" AS value FROM {src} WHERE '
@@ -1452,11 +1461,10 @@ class _Stager:
                     condition = f"NOT ({value} BETWEEN {rule.low!r} AND {rule.high!r})"
                     checks.append(((name,), condition, value, "NULL", f"within:{rule.what}"))
             elif isinstance(rule, PeriodOf):
-                month = f"CAST(date_trunc('month', CAST(({rule.expression}) AS DATE)) AS DATE)"
-                condition = (
-                    f"{month} NOT BETWEEN {_sql_literal(self.window.earliest)} AND {_sql_literal(self.window.latest)}"
-                )
-                checks.append((rule.fields, condition, f"epoch_ms({month})", "NULL", "period"))
+                month_sql = f"CAST(date_trunc('month', CAST(({rule.expression}) AS DATE)) AS DATE)"
+                earliest, latest = _sql_literal(self.window.earliest), _sql_literal(self.window.latest)
+                condition = f"{month_sql} NOT BETWEEN {earliest} AND {latest}"
+                checks.append((rule.fields, condition, f"epoch_ms({month_sql})", "NULL", "period"))
         if not checks:
             return []
         any_flag = " OR ".join(f"coalesce({c[1]}, false)" for c in checks)

@@ -206,8 +206,8 @@ class _Interval:
 
 
 def _interval(low: object, point: object, high: object) -> _Interval:
-    def number(value: object) -> float | None:
-        return None if _is_missing(value) else float(value)  # type: ignore[arg-type]
+    def number(value: Any) -> float | None:
+        return None if _is_missing(value) else float(value)
 
     return _Interval(number(low), number(point), number(high))
 
@@ -355,8 +355,8 @@ def _segment_history_figure(history: list[Row]) -> dict[str, object]:
 def _average_history_figure(history: list[Row]) -> dict[str, object]:
     quarters = [r["quarter"] for r in history]
 
-    def gap(upper: object, lower: object) -> float | None:
-        return None if _is_missing(upper) or _is_missing(lower) else float(upper) - float(lower)  # type: ignore[arg-type]
+    def gap(upper: Any, lower: Any) -> float | None:
+        return None if _is_missing(upper) or _is_missing(lower) else float(upper) - float(lower)
 
     return {
         "data": [

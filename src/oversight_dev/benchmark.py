@@ -528,7 +528,7 @@ def _timed_child(script: Path, *args: str) -> tuple[float, float]:
 def _bootstrap_timing() -> float:
     """dbt's execution time of the bootstrap model in the last build (``target/run_results.json``)."""
     results = json.loads((paths.repo_root() / "target" / "run_results.json").read_text())
-    return sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE)
+    return float(sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE))
 
 
 def _bootstrap_extent(duckdb_path: Path) -> tuple[int, int, int]:

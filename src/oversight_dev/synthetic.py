@@ -720,8 +720,9 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
             level = base * math.exp(spread * _normal(rs, "ambsys", t.code, count)) * (1 + 0.15 * winter * spread * 4)
             level *= math.exp(0.05 * _normal(fs, t.code, count, "mean"))
             n = v[count] or 0
-            v[total] = round(n * level)
-            v[mean] = round(v[total] / n) if n else None  # type: ignore[operator]
+            total_value = round(n * level)
+            v[total] = total_value
+            v[mean] = round(total_value / n) if n else None
             v[p90] = round(level * ratio * math.exp(0.05 * _normal(fs, t.code, p90))) if n else None
         values[t.code] = v
 
@@ -730,24 +731,23 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
         weights = [values[m.code]["A0"] or 0 for m in members]
         kinds = {c: k for c, k, _ in catalogue}
         for code in codes:
-            cells = [values[m.code][code] for m in members]
-            if kinds[code] == "dot" or any(c is None for c in cells):
+            cells = [c for m in members if (c := values[m.code][code]) is not None]
+            if kinds[code] == "dot" or len(cells) < len(members):
                 out[code] = None
             elif kinds[code] == "rate":
-                out[code] = sum(cells)  # type: ignore[arg-type]
+                out[code] = sum(cells)
             else:
-                out[code] = round(sum(c * w for c, w in zip(cells, weights, strict=True)) / max(sum(weights), 1))  # type: ignore[operator]
+                out[code] = round(sum(c * w for c, w in zip(cells, weights, strict=True)) / max(sum(weights), 1))
         for count, total, mean, p90 in _AMBSYS_PAIRS:
             n = out[count] or 0
-            out[mean] = round(out[total] / n) if n and out[total] is not None else None  # type: ignore[operator]
-            p90s = [
-                (values[m.code][p90], values[m.code][count] or 0) for m in members if values[m.code][p90] is not None
-            ]
-            out[p90] = round(sum(p * c for p, c in p90s) / max(sum(c for _, c in p90s), 1)) if p90s else None  # type: ignore[operator]
+            total_value = out[total]
+            out[mean] = round(total_value / n) if n and total_value is not None else None
+            p90s = [(p, values[m.code][count] or 0) for m in members if (p := values[m.code][p90]) is not None]
+            out[p90] = round(sum(p * c for p, c in p90s) / max(sum(c for _, c in p90s), 1)) if p90s else None
         return out
 
     def cells(v: dict[str, float | None]) -> list[object]:
-        return ["." if v[c] is None else int(v[c]) for c in codes]  # type: ignore[arg-type]
+        return ["." if (x := v[c]) is None else int(x) for c in codes]
 
     rows: list[list[object]] = [[month.year, month.month, "Eng", "Eng", "England", *cells(aggregate(trusts))]]
     for t in sorted(trusts, key=lambda t: t.code):
@@ -757,8 +757,8 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
         if members:
             rows.append([month.year, month.month, short, region, short, *cells(aggregate(members))])
     path = ctx.out_dir / f"AmbSYS-for-{month_name[month.month]}-{month.year}-SYNTHETIC.csv"
-    count = _write_csv(path, ["Year", "Month", "Region", "Org Code", "Org Name", *codes], rows, "\n")
-    return [ctx.record(path, "nhse_ambsys", month, count)]
+    written = _write_csv(path, ["Year", "Month", "Region", "Org Code", "Org Name", *codes], rows, "\n")
+    return [ctx.record(path, "nhse_ambsys", month, written)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -955,7 +955,7 @@ def _cwt_treatment(t: Org, fs: int, rs: int, add: _CwtAdd) -> None:
         rate = min(0.99, target * math.exp(0.08 * _normal(rs, "cwt", t.code, standard)))
         by_type: dict[str, list[float]] = {}
         by_modality: dict[str, list[float]] = {m: [0.0, 0.0] for m in _MODALITIES}
-        types = _CANCER_TYPES
+        types: tuple[tuple[str, float, tuple[float, float, float, float]], ...] = _CANCER_TYPES
         if route == "Screening":
             types = tuple(c for c in _CANCER_TYPES if c[0] in ("Breast", "Lower Gastrointestinal", "Gynaecological"))
         elif route == "Breast Symptomatic":
@@ -1875,8 +1875,8 @@ def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
             ["* Safeguarding and looked after children teams are only published at national level (total list)."],
             list(header),
         ]
-        for org_type, code, name, cells in orgs:
-            row: list[object] = [org_type, code, name]
+        for org_type, org_code, name, cells in orgs:
+            row: list[object] = [org_type, org_code, name]
             for service, *_ in services:
                 value = cells.get(service)
                 row.append(None if value is None or value[index] < 0 else value[index])
