@@ -31,12 +31,14 @@ test: $(DEV_STAMP)
 		(apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 	$(BIN)/python -m pytest
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check src scripts tests
 	$(BIN)/ruff format --check src scripts tests
+	$(BIN)/mypy
 	$(BIN)/sqlfluff lint models macros tests/singular --processes 2
 
 clean:

@@ -7,7 +7,7 @@ per raw GB, and write them as JSON, one file per length.
                                                                     # of CSV a month), in one invocation
     .venv/bin/python scripts/benchmark.py --months 2 --scale 0.01   # a smoke run in a minute or two
 
-See README "Performance" and oversight.benchmark.
+See README "Performance" and oversight_dev.benchmark.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from oversight.benchmark import run_benchmark
+from oversight_dev.benchmark import run_benchmark
 
 
 def main(argv: list[str] | None = None) -> int:

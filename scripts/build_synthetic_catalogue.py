@@ -1,4 +1,4 @@
-"""Rebuild the catalogues the synthetic generator draws from (``src/oversight/synthetic_catalogue/*.csv``).
+"""Rebuild the catalogues the synthetic generator draws from (``src/oversight_dev/synthetic_catalogue/*.csv``).
 
 A developer tool, run by hand when the real reference files change; the generator itself only reads the committed
 catalogues. From the team's real files (raw_formats.md §11, default ``../shared/data/real``) it keeps the
@@ -25,7 +25,10 @@ import math
 import re
 import tempfile
 import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -39,7 +42,7 @@ def sig(value: float, digits: int = 3) -> float:
     return round(value, digits - 1 - math.floor(math.log10(abs(value))))
 
 
-def write(path: Path, header: list[str], rows: list[tuple[object, ...]]) -> None:
+def write(path: Path, header: list[str], rows: Sequence[Sequence[object]]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(header)
@@ -72,13 +75,29 @@ def kind_of(measure_id: str, name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--real", type=Path, default=ROOT.parent / "shared" / "data" / "real")
-    parser.add_argument("--out", type=Path, default=ROOT / "src" / "oversight" / "synthetic_catalogue")
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "oversight_dev" / "synthetic_catalogue")
     args = parser.parse_args()
     real: Path = args.real
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    dm01_and_csds(real, out)
+    measures, levels = read_mhsds(real)
+    write_mhsds(measures, levels, out)
+    ambsys(real, out)
+    chs(real, out)
 
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The single value a query returns."""
+    row = con.execute(sql).fetchone()
+    if row is None:
+        raise ValueError(f"no row: {sql}")
+    return row[0]
+
+
+def dm01_and_csds(real: Path, out: Path) -> None:
+    """``sub_icb_locations.csv`` (DM01), ``csds_measures.csv`` and ``csds_local_authorities.csv`` (CSDS)."""
+    con = duckdb.connect()
     with tempfile.TemporaryDirectory() as tmp:
         with zipfile.ZipFile(real / "diagnostics_dm01" / "DM01-MARCH-2026-full-extract_32W3L.zip") as archive:
             dm01 = archive.extract(archive.namelist()[0], tmp)
@@ -93,9 +112,9 @@ def main() -> None:
             member = next(n for n in archive.namelist() if n.endswith(".csv"))
             csds = archive.extract(member, tmp)
         con.execute(f"CREATE VIEW csds AS SELECT * FROM read_csv('{csds}', all_varchar = true)")
-        referrals = con.execute(
-            "SELECT measure_value::DOUBLE FROM csds WHERE org_code = 'ALL' AND dimension = 'TotalReferrals'"
-        ).fetchone()[0]  # type: ignore[index]
+        referrals = scalar(
+            con, "SELECT measure_value::DOUBLE FROM csds WHERE org_code = 'ALL' AND dimension = 'TotalReferrals'"
+        )
         rows = []
         for r in con.execute(
             """SELECT dimension, count_of, coalesce(measure, ''), coalesce(measure_desc, ''), coalesce(measure_2, ''),
@@ -128,8 +147,20 @@ def main() -> None:
         ).fetchall()
         write(out / "csds_local_authorities.csv", ["org_code", "org_name"], rows)
 
+
+@dataclass
+class MeasureValues:
+    """One MHSDS measure of one file, breakdown and period: its name, provider values and England value."""
+
+    name: str
+    values: list[float] = field(default_factory=list)
+    england: float | None = None
+
+
+def read_mhsds(real: Path) -> tuple[dict[tuple[str, str, str, str], MeasureValues], set[tuple[str, str, str]]]:
+    """The MHSDS measures by (file kind, measure, breakdown, period), and the secondary levels of each breakdown."""
     mh = real / "mental_health_mhsds"
-    measures: dict[tuple[str, str, str, str], list[object]] = {}
+    measures: dict[tuple[str, str, str, str], MeasureValues] = {}
     levels: set[tuple[str, str, str]] = set()
     sources = (
         ("main", "MHSDS Data_AprPerf_2026__RDY_only.csv", ("Provider", "Sub ICB", "Provider of Responsibility")),
@@ -147,20 +178,28 @@ def main() -> None:
                     levels.add((breakdown, row["SECONDARY_LEVEL"], row["SECONDARY_LEVEL_DESCRIPTION"]))
                 period = period_of(row["REPORTING_PERIOD_START"], row["REPORTING_PERIOD_END"])
                 key = (kind, row["MEASURE_ID"], breakdown if kind != "4ww" else "Provider", period)
-                entry = measures.setdefault(key, [row["MEASURE_NAME"], [], None])
+                entry = measures.setdefault(key, MeasureValues(row["MEASURE_NAME"]))
                 value = row["MEASURE_VALUE"].replace(",", "")
                 if re.fullmatch(r"-?\d+(\.\d+)?", value):
                     if kind == "4ww" and breakdown == "England":
-                        entry[2] = float(value)
+                        entry.england = float(value)
                     elif kind != "4ww" or breakdown == "Provider":
-                        entry[1].append(float(value))  # type: ignore[union-attr]
+                        entry.values.append(float(value))
+    return measures, levels
+
+
+def write_mhsds(
+    measures: dict[tuple[str, str, str, str], MeasureValues], levels: set[tuple[str, str, str]], out: Path
+) -> None:
+    """``mhsds_measures.csv`` (a typical provider value per measure) and ``mhsds_levels.csv``."""
     rows = []
-    for (kind, measure_id, breakdown, period), (measure_name, values, england) in sorted(measures.items()):
-        value_kind = kind_of(measure_id, str(measure_name))
+    for (kind, measure_id, breakdown, period), entry in sorted(measures.items()):
+        measure_name, values, england = entry.name, entry.values, entry.england
+        value_kind = kind_of(measure_id, measure_name)
         if kind == "4ww" and england is not None:
-            typical = float(england) / (140 if value_kind == "count" else 1)  # type: ignore[arg-type]
+            typical = england / (140 if value_kind == "count" else 1)
         elif values:
-            ordered = sorted(values)  # type: ignore[arg-type]
+            ordered = sorted(values)
             typical = ordered[len(ordered) // 2] * (0.7 if value_kind == "count" else 1.0)
         else:
             typical = {"count": 40.0, "proportion": 60.0, "change": 5.0}.get(value_kind, 30.0)
@@ -176,10 +215,14 @@ def main() -> None:
         sorted(levels),
     )
 
+
+def ambsys(real: Path, out: Path) -> None:
+    """``ambsys_indicators.csv``: each indicator as a rate per call, a level or '.' (from England and the Isle of
+    Wight)."""
     with (real / "ambulance_ambsys" / "AmbSYS-to-Apr-2026__excerpt.csv").open(encoding="utf-8", newline="") as handle:
         table = list(csv.reader(handle))
     header, england, wight = table[0], table[1], table[2]
-    rows = []
+    rows: list[tuple[str, str, float]] = []
     for i, code in enumerate(header[5:], start=5):
         eng, iow = england[i], wight[i]
         if eng == "." or iow == ".":
@@ -192,6 +235,9 @@ def main() -> None:
             rows.append((code, "level", sig((e + w) / 2, 3)))
     write(out / "ambsys_indicators.csv", ["code", "kind", "value"], rows)
 
+
+def chs(real: Path, out: Path) -> None:
+    """``chs_services.csv``: each community waiting-list service line's submitting share, mean list and long waits."""
     from python_calamine import CalamineWorkbook
 
     workbook = CalamineWorkbook.from_path(
@@ -215,10 +261,11 @@ def main() -> None:
             sum(float(c) for i in providers if isinstance(c := tables[t][i][col], int | float))
             for t in ("Table 4g", "Table 4h")
         ]
-        national_only = not submitted and isinstance(tables["Table 4"][national][col], int | float)
-        mean = (
-            float(tables["Table 4"][national][col]) if national_only else (total / len(submitted) if submitted else 0.0)
-        )
+        national_cell = tables["Table 4"][national][col]
+        if not submitted and isinstance(national_cell, int | float):
+            national_only, mean = True, float(national_cell)
+        else:
+            national_only, mean = False, (total / len(submitted) if submitted else 0.0)
         rows.append(
             (
                 header[col],

@@ -1,4 +1,4 @@
-"""Write synthetic raw NHS returns in the published layouts (see :mod:`oversight.synthetic`).
+"""Write synthetic raw NHS returns in the published layouts (see :mod:`oversight_dev.synthetic`).
 
 Example: ``python scripts/generate_synthetic.py --out /tmp/national --months 3`` writes three months ending March
 2026 at national scale (about 240 MB of raw CSV a month), then prints every file, the rows and bytes per
@@ -13,7 +13,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from oversight.synthetic import ALIASES, COLLECTIONS, GeneratedFile, generate, parse_month
+from oversight_dev.synthetic import ALIASES, COLLECTIONS, GeneratedFile, generate, parse_month
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"error: stopped by {name}; nothing was published and the warehouse was left as it was",
                 file=sys.stderr,
             )
-            return 128 + getattr(signal, name)
+            return 128 + int(getattr(signal, name))
 
 
 def _main(args: argparse.Namespace) -> int:

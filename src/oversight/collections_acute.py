@@ -13,19 +13,22 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from oversight.collections import (
+from oversight.collection_model import (
     Collection,
     Field,
     FileContext,
     Layout,
     NonNegative,
     PeriodOf,
+    Plausibility,
     PrefixAndField,
     PrefixAndFileNameDate,
     Within,
     month_in_text_sql,
     not_above,
+    number_field,
     snake,
+    text_field,
 )
 from oversight.containers import Sheet, ZipMember
 
@@ -97,17 +100,11 @@ class MonthInFileName:
     def resolve(self, ctx: FileContext) -> date:
         match = re.match(r"([A-Za-z]+)-(\d{4})-", ctx.file_name)
         try:
-            return datetime.strptime(f"1 {match.group(1)} {match.group(2)}", "%d %B %Y").date()  # type: ignore[union-attr]
-        except (AttributeError, ValueError):
-            ctx.fail(None, (), "the file name must start with '<Month>-<YYYY>-' (e.g. 'April-2025-AE-by-provider')")
-
-
-def _text(name: str, **kwargs: object) -> Field:
-    return Field(name, "text", **kwargs)  # type: ignore[arg-type]
-
-
-def _number(name: str, **kwargs: object) -> Field:
-    return Field(name, "number", **kwargs)  # type: ignore[arg-type]
+            if match is not None:
+                return datetime.strptime(f"1 {match.group(1)} {match.group(2)}", "%d %B %Y").date()
+        except ValueError:
+            pass
+        ctx.fail(None, (), "the file name must start with '<Month>-<YYYY>-' (e.g. 'April-2025-AE-by-provider')")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -148,16 +145,16 @@ NHSE_AE_MONTHLY = Collection(
     # September 2024 carries six empty trailing columns, header cell 'a' (raw_formats 1.1): tolerated if empty.
     layouts=(Layout("msitae_22", tuple(c for c, _ in _AE_COLUMNS), renames=_AE_COLUMNS, stray_trailing_columns=6),),
     fields=(
-        _text(
+        text_field(
             "period",
             required=True,
             pattern=r"(?i)MSitAE-[A-Z]+-\d{4}|total",
             pattern_description="like 'MSitAE-JUNE-2025' (or the footer 'TOTAL')",
         ),
-        _text("org_code", required=True),
-        _text("parent_org"),
-        _text("org_name"),
-        *(_number(name, required=True) for _, name in _AE_COLUMNS[4:]),
+        text_field("org_code", required=True),
+        text_field("parent_org"),
+        text_field("org_name"),
+        *(number_field(name, required=True) for _, name in _AE_COLUMNS[4:]),
     ),
     key=("period", "org_code"),
     plausibility=(
@@ -244,13 +241,13 @@ NHSE_AE_PROVIDER_XLSX = Collection(
     ),
     layouts=(Layout("provider_level_data", tuple(c for c, _ in _AE_XLSX_COLUMNS), renames=_AE_XLSX_COLUMNS),),
     fields=(
-        _text("code"),
-        _text("region"),
-        _text("name", required=True),
-        *(_number(n) for _, n in _AE_XLSX_COLUMNS[3:27]),
-        _text("icb_name"),
-        _text("period", required=True),
-        _text("published"),
+        text_field("code"),
+        text_field("region"),
+        text_field("name", required=True),
+        *(number_field(n) for _, n in _AE_XLSX_COLUMNS[3:27]),
+        text_field("icb_name"),
+        text_field("period", required=True),
+        text_field("published"),
     ),
     key=("code",),
     # '-' marks a percentage with no attendances, and the England row's code and region.
@@ -310,13 +307,13 @@ NHSE_AE_ACUTE_TRUST_MAPPING = Collection(
         ),
     ),
     fields=(
-        _text("code", required=True),
-        _text("region"),
-        _text("name"),
-        _text("acute_code", required=True),
-        _text("acute_trust_name"),
-        _number("proportion", required=True),
-        *(_number(n, required=True) for _, n in _MAPPING_COLUMNS[6:]),
+        text_field("code", required=True),
+        text_field("region"),
+        text_field("name"),
+        text_field("acute_code", required=True),
+        text_field("acute_trust_name"),
+        number_field("proportion", required=True),
+        *(number_field(n, required=True) for _, n in _MAPPING_COLUMNS[6:]),
         Field("month_start", "date"),
     ),
     key=("code", "acute_code"),
@@ -355,14 +352,14 @@ NHSE_AE_ACUTE_TRUST_FOOTPRINT = Collection(
     ),
     layouts=(Layout("acute_trust_footprint", tuple(c for c, _ in _FOOTPRINT_COLUMNS), renames=_FOOTPRINT_COLUMNS),),
     fields=(
-        _text("code"),
-        _text("region"),
-        _text("name", required=True),
-        *(_number(n, required=True) for _, n in _FOOTPRINT_COLUMNS[3:15]),
-        *(_number(n) for _, n in _FOOTPRINT_COLUMNS[15:20]),
-        _text("period", required=True, pattern=r"[A-Z][a-z]+ +\d{4}", pattern_description="like 'June 2025'"),
-        _text("published"),
-        _text("revised"),
+        text_field("code"),
+        text_field("region"),
+        text_field("name", required=True),
+        *(number_field(n, required=True) for _, n in _FOOTPRINT_COLUMNS[3:15]),
+        *(number_field(n) for _, n in _FOOTPRINT_COLUMNS[15:20]),
+        text_field("period", required=True, pattern=r"[A-Z][a-z]+ +\d{4}", pattern_description="like 'June 2025'"),
+        text_field("published"),
+        text_field("revised"),
     ),
     key=("code",),
     # '-' marks the England row's code, region and mapped columns.
@@ -395,7 +392,7 @@ _CWT_COLUMNS = (
 )
 
 #: Patients treated within the standard and after it (breaches) are parts of those treated.
-_CWT_PLAUSIBILITY = (
+_CWT_PLAUSIBILITY: tuple[Plausibility, ...] = (
     NonNegative(("total_treated", "within_standard", "breaches")),
     *not_above(("within_standard", "total_treated"), ("breaches", "total_treated")),
     PeriodOf("period", ("period",)),
@@ -409,16 +406,16 @@ NHSE_CWT_PROVIDER = Collection(
     layouts=(Layout("cwt_crs_11", _CWT_COLUMNS),),
     fields=(
         Field("period", "date", required=True, date_format="%Y-%m-%d", date_pattern=r"\d{4}-\d{2}-\d{2}"),
-        _text("year"),
-        _text("month"),
-        _text("standard", required=True, allowed=("28-day FDS", "31-day Combined", "62-day Combined")),
-        _text("org_code", required=True),
-        _text("stage_route", required=True),
-        _text("treatment_modality"),
-        _text("cancer_type", required=True),
-        _number("total_treated", required=True),
-        _number("within_standard", required=True),
-        _number("breaches", required=True),
+        text_field("year"),
+        text_field("month"),
+        text_field("standard", required=True, allowed=("28-day FDS", "31-day Combined", "62-day Combined")),
+        text_field("org_code", required=True),
+        text_field("stage_route", required=True),
+        text_field("treatment_modality"),
+        text_field("cancer_type", required=True),
+        number_field("total_treated", required=True),
+        number_field("within_standard", required=True),
+        number_field("breaches", required=True),
     ),
     key=("period", "standard", "org_code", "stage_route", "treatment_modality", "cancer_type"),
     plausibility=_CWT_PLAUSIBILITY,
@@ -476,18 +473,18 @@ def _cwt_workbook(name: str, sheet: str, days: int, *, cancer_type: bool, sectio
         ),
         fields=(
             # blank on the rows of all English providers (the national totals)
-            _text("org_code"),
-            _text("accountable_provider", required=True),
-            _text(
+            text_field("org_code"),
+            text_field("accountable_provider", required=True),
+            text_field(
                 "referral_route",
                 required=True,
                 allowed=_CWT_WORKBOOK_ROUTES[:1] if days == 28 else _CWT_WORKBOOK_ROUTES,
             ),
-            *((_text("cancer_type", required=True, allowed=("ALL CANCERS",)),) if cancer_type else ()),
-            _number("total_treated", required=True),
-            _number("within_standard", required=True),
-            _number("breaches", required=True),
-            _number("proportion_within"),
+            *((text_field("cancer_type", required=True, allowed=("ALL CANCERS",)),) if cancer_type else ()),
+            number_field("total_treated", required=True),
+            number_field("within_standard", required=True),
+            number_field("breaches", required=True),
+            number_field("proportion_within"),
             Field(
                 "period",
                 "date",
@@ -682,7 +679,7 @@ AMBSYS_LANDED_CODES = (
     "A12",
     *(f"A{n}" for n in range(24, 39)),
 )
-_AMBSYS_FIELDS = tuple(_number(snake(code)) for code in AMBSYS_LANDED_CODES)
+_AMBSYS_FIELDS = tuple(number_field(snake(code)) for code in AMBSYS_LANDED_CODES)
 
 NHSE_AMBSYS = Collection(
     name="nhse_ambsys",
@@ -690,11 +687,11 @@ NHSE_AMBSYS = Collection(
     file_pattern=r"ambsys-(to|for)-.+\.csv",
     layouts=(Layout("ambsys_153", ("Year", "Month", "Region", "Org Code", "Org Name", *_AMBSYS_CODES)),),
     fields=(
-        _number("year", required=True),
-        _number("month", required=True),
-        _text("region"),
-        _text("org_code", required=True),
-        _text("org_name"),
+        number_field("year", required=True),
+        number_field("month", required=True),
+        text_field("region"),
+        text_field("org_code", required=True),
+        text_field("org_name"),
         *_AMBSYS_FIELDS,
     ),
     key=("year", "month", "org_code"),
@@ -731,12 +728,12 @@ NHSE_AMBSYS_TIME_SERIES = Collection(
         ),
     ),
     fields=(
-        _text("concatenated", required=True),
-        _text("fiscal_year", required=True, pattern=r"\d{4}-\d{2}", pattern_description="like '2025-26'"),
-        _text("month_name", required=True),
-        _text("reg"),
-        _text("org_code", required=True),
-        _text("trust"),
+        text_field("concatenated", required=True),
+        text_field("fiscal_year", required=True, pattern=r"\d{4}-\d{2}", pattern_description="like '2025-26'"),
+        text_field("month_name", required=True),
+        text_field("reg"),
+        text_field("org_code", required=True),
+        text_field("trust"),
         *_AMBSYS_FIELDS,
     ),
     key=("fiscal_year", "month_name", "org_code"),
@@ -786,13 +783,13 @@ NHSE_DM01_PROVIDER = Collection(
     ),
     layouts=(Layout("provider_sheet", tuple(c for c, _ in _DM01_PROVIDER_COLUMNS), renames=_DM01_PROVIDER_COLUMNS),),
     fields=(
-        _text("regional_team_code"),
-        _text("regional_team_name"),
-        _text("provider_code"),
-        _text("provider_name", required=True),
-        *(_number(n) for _, n in _DM01_PROVIDER_COLUMNS[4:-2]),
-        _text("period", required=True, pattern=r"[A-Z][a-z]+ \d{4}", pattern_description="like 'June 2025'"),
-        _text("published"),
+        text_field("regional_team_code"),
+        text_field("regional_team_name"),
+        text_field("provider_code"),
+        text_field("provider_name", required=True),
+        *(number_field(n) for _, n in _DM01_PROVIDER_COLUMNS[4:-2]),
+        text_field("period", required=True, pattern=r"[A-Z][a-z]+ \d{4}", pattern_description="like 'June 2025'"),
+        text_field("published"),
     ),
     key=("provider_code",),
     plausibility=(
@@ -840,15 +837,15 @@ NHSE_DM01_FULL_EXTRACT = Collection(
     container=ZipMember(r"DM01-[A-Za-z]+-\d{4}-full-extract\.csv"),
     layouts=(Layout("dm01_extract_29", tuple(c for c, _ in _DM01_EXTRACT_COLUMNS), renames=_DM01_EXTRACT_COLUMNS),),
     fields=(
-        _text("period", required=True, pattern=r"DM01-[A-Z]+-\d{4}", pattern_description="like 'DM01-MARCH-2026'"),
-        *(_text(n) for _, n in _DM01_EXTRACT_COLUMNS[1:3]),
-        _text("provider_org_code", required=True),
-        *(_text(n) for _, n in _DM01_EXTRACT_COLUMNS[4:7]),
-        _text("commissioner_org_code", required=True),
-        _text("commissioner_org_name"),
-        _number("diagnostic_tests_sort_order", required=True),
-        _text("diagnostic_test", required=True),
-        *(_number(n, required=True) for _, n in _DM01_EXTRACT_COLUMNS[11:]),
+        text_field("period", required=True, pattern=r"DM01-[A-Z]+-\d{4}", pattern_description="like 'DM01-MARCH-2026'"),
+        *(text_field(n) for _, n in _DM01_EXTRACT_COLUMNS[1:3]),
+        text_field("provider_org_code", required=True),
+        *(text_field(n) for _, n in _DM01_EXTRACT_COLUMNS[4:7]),
+        text_field("commissioner_org_code", required=True),
+        text_field("commissioner_org_name"),
+        number_field("diagnostic_tests_sort_order", required=True),
+        text_field("diagnostic_test", required=True),
+        *(number_field(n, required=True) for _, n in _DM01_EXTRACT_COLUMNS[11:]),
     ),
     key=("period", "provider_org_code", "commissioner_org_code", "diagnostic_test"),
     plausibility=(
@@ -894,10 +891,12 @@ NHSE_RTT_FULL_EXTRACT = Collection(
     container=ZipMember(r"(.*/)?\d{8}-rtt-[a-z]+-\d{4}-.+\.csv"),
     layouts=(Layout("rtt_full_121", (*_RTT_DIMENSIONS, *RTT_WEEK_BANDS, *_RTT_TOTALS)),),
     fields=(
-        _text("period", required=True, pattern=r"(?i)RTT-[A-Z]+-\d{4}", pattern_description="like 'RTT-June-2024'"),
-        *(_text(snake(c)) for c in _RTT_DIMENSIONS[1:]),
+        text_field(
+            "period", required=True, pattern=r"(?i)RTT-[A-Z]+-\d{4}", pattern_description="like 'RTT-June-2024'"
+        ),
+        *(text_field(snake(c)) for c in _RTT_DIMENSIONS[1:]),
         # Blank (not zero) where a part does not collect the column (raw_formats §2.1 'Blank vs zero').
-        *(_number(snake(c)) for c in (*RTT_WEEK_BANDS, *_RTT_TOTALS)),
+        *(number_field(snake(c)) for c in (*RTT_WEEK_BANDS, *_RTT_TOTALS)),
     ),
     key=("period", "provider_org_code", "commissioner_org_code", "rtt_part_type", "treatment_function_code"),
     plausibility=(

@@ -1,6 +1,6 @@
 """Mental-health and community-services returns, and the NOF input templates (wt3c), written as data.
 
-Collections (appended to :data:`oversight.collections.COLLECTIONS` in one line):
+Collections (appended to :data:`oversight.collections.COLLECTIONS` by the registry):
 
 * ``mhsds_monthly``: NHS England Digital's MHSDS Monthly Statistics CSVs (raw_formats.md §6.1): the main file,
   the inappropriate out-of-area placement files (acute, non-acute) and the 4-week-waits file share one
@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from oversight.collections import (
+from oversight.collection_model import (
     NUMBER_PATTERN,
     QUARTER_PATTERN,
     QUARTER_PERIOD,
@@ -106,8 +106,30 @@ class PrefixAndLatestQuarter:
 # ----------------------------------------------------------------------------------------------------
 # MHSDS and CSDS
 
-_DMY = {"date_format": "%d/%m/%Y", "date_pattern": r"\d{2}/\d{2}/\d{4}", "date_description": "DD/MM/YYYY"}
-_ISO = {"date_format": "%Y-%m-%d", "date_pattern": r"\d{4}-\d{2}-\d{2}", "date_description": "YYYY-MM-DD"}
+
+def _dmy_date(name: str, *, required: bool = False) -> Field:
+    """A date field written DD/MM/YYYY."""
+    return Field(
+        name,
+        "date",
+        required=required,
+        date_format="%d/%m/%Y",
+        date_pattern=r"\d{2}/\d{2}/\d{4}",
+        date_description="DD/MM/YYYY",
+    )
+
+
+def _iso_date(name: str, *, required: bool = False) -> Field:
+    """A date field written YYYY-MM-DD."""
+    return Field(
+        name,
+        "date",
+        required=required,
+        date_format="%Y-%m-%d",
+        date_pattern=r"\d{4}-\d{2}-\d{2}",
+        date_description="YYYY-MM-DD",
+    )
+
 
 MHSDS_MONTHLY = Collection(
     name="mhsds_monthly",
@@ -132,8 +154,8 @@ MHSDS_MONTHLY = Collection(
         ),
     ),
     fields=(
-        Field("reporting_period_start", "date", required=True, **_DMY),
-        Field("reporting_period_end", "date", required=True, **_DMY),
+        _dmy_date("reporting_period_start", required=True),
+        _dmy_date("reporting_period_end", required=True),
         Field("status", required=True),
         Field("breakdown", required=True),
         Field("primary_level", required=True),
@@ -194,8 +216,8 @@ CSDS_CORE = Collection(
         ),
     ),
     fields=(
-        Field("reporting_period_start", "date", required=True, **_ISO),
-        Field("reporting_period_end", "date", required=True, **_ISO),
+        _iso_date("reporting_period_start", required=True),
+        _iso_date("reporting_period_end", required=True),
         Field("org_code", required=True),
         Field("org_name"),
         Field("org_level", required=True),
@@ -293,7 +315,7 @@ NOF_INPUT_CQC_SAFE = Collection(
         _TRUST,
         Field("safe_rating", required=True, allowed=("Outstanding", "Good", "Requires improvement", "Inadequate")),
         Field("rating_level", required=True, allowed=("provider", "location")),
-        Field("rating_date", "date", **_ISO),
+        _iso_date("rating_date"),
         _SOURCE,
     ),
     key=("quarter", "trust_code"),

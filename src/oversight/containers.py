@@ -15,6 +15,7 @@ import csv
 import re
 import shutil
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -167,10 +168,10 @@ class Sheet:
         header = [name or f"Unnamed {i + 1}" for i, name in enumerate(header)]
         if self.keep_columns:
             wanted_names = {c.casefold() for c in self.keep_columns}
-            first: dict[str, int] = {}
+            first_at: dict[str, int] = {}
             for i in keep:  # a wide sheet may repeat a name further right: keep its first occurrence
-                first.setdefault(header[i].casefold(), i)
-            keep = sorted(i for name, i in first.items() if name in wanted_names)
+                first_at.setdefault(header[i].casefold(), i)
+            keep = sorted(i for name, i in first_at.items() if name in wanted_names)
         extra_values = [self._title_value(grid[:header_index], label) for label, _ in self.title_fields]
         filler_at = None
         if self.filler_rows_blank_in is not None:
@@ -209,7 +210,7 @@ class Sheet:
                     handle.write("\n")  # keep line numbers aligned with sheet rows
         return Converted(out, header_index, f"sheet '{self.sheet}'")
 
-    def _header_index(self, rows: list[list[object]]) -> int:
+    def _header_index(self, rows: Sequence[Sequence[object]]) -> int:
         """0-based index of the header row; ContainerError (line 1, the header) if there is none."""
         if self.header_row is not None:
             index = self.header_row - 1

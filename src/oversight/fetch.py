@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import tenacity
+
 from oversight.errors import OversightError
 
 __all__ = [
@@ -295,27 +297,42 @@ class FetchReport:
         return "\n".join(lines)
 
 
+class _Transient(Exception):
+    """An attempt worth repeating: no network, a time-out, HTTP 429 or 5xx (the cause is chained)."""
+
+
+def _get_once(url: str, opener: Opener, timeout: float) -> bytes:
+    try:
+        return opener(url, timeout)
+    except urllib.error.HTTPError as exc:
+        if 400 <= exc.code < 500 and exc.code != 429:
+            raise FetchError(f"{url}: HTTP {exc.code} {exc.reason} (not retried)") from exc
+        raise _Transient(url) from exc
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise _Transient(url) from exc
+
+
 def _get(
     url: str, opener: Opener, retries: int, backoff: float, timeout: float, sleep: Callable[[float], None]
 ) -> bytes:
-    last: Exception | None = None
-    for attempt in range(1, retries + 1):
-        try:
-            return opener(url, timeout)
-        except urllib.error.HTTPError as exc:
-            if 400 <= exc.code < 500 and exc.code != 429:
-                raise FetchError(f"{url}: HTTP {exc.code} {exc.reason} (not retried)") from exc
-            last = exc
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
-            last = exc
-        if attempt < retries:
-            sleep(backoff * 2 ** (attempt - 1))
-    reason = getattr(last, "reason", last)
-    raise FetchError(
-        f"offline or unreachable: could not get {url} after {retries} attempt(s) ({reason}). "
-        "Nothing was written. Download the files by hand from that page into the data directory "
-        "(the landing step recognises them by the publisher's file names), or retry when the network allows."
+    """``opener(url)`` with up to ``retries`` attempts, waiting ``backoff``, ``2 * backoff``, ``4 * backoff``, ...
+    seconds between them (tenacity); a client error (HTTP 4xx other than 429) is not retried."""
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max(retries, 1)),
+        wait=tenacity.wait_exponential(multiplier=backoff),
+        retry=tenacity.retry_if_exception_type(_Transient),
+        sleep=sleep,
+        reraise=True,
     )
+    try:
+        return retrying(_get_once, url, opener, timeout)
+    except _Transient as exc:
+        reason = getattr(exc.__cause__, "reason", exc.__cause__)
+        raise FetchError(
+            f"offline or unreachable: could not get {url} after {max(retries, 1)} attempt(s) ({reason}). "
+            "Nothing was written. Download the files by hand from that page into the data directory "
+            "(the landing step recognises them by the publisher's file names), or retry when the network allows."
+        ) from exc.__cause__
 
 
 def parse_period(period: str) -> tuple[int, int]:

@@ -69,9 +69,12 @@ NO_PUBLIC_RETURN_HERE = (
 )
 
 
-def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
-    # NHS England's Q1 2025/26 release has no Quarter column: its quarter is the summary rows' Reporting_date.
-    nof = f"""(
+def _nof_relation(nof_glob: str) -> str:
+    """NHS England's NOF data files as one relation, every Quarter filled in.
+
+    NHS England's Q1 2025/26 release has no Quarter column: its quarter is the summary rows' Reporting_date.
+    """
+    return f"""(
         select * replace (coalesce(Quarter, file_quarter) as Quarter)
         from (
             select *, parse_filename(filename) as file,
@@ -80,15 +83,23 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
             from read_csv({_lit(nof_glob)}, all_varchar = true, filename = true, union_by_name = true)
         )
     )"""
-    value_ids = ", ".join(_lit(metric_id) for metric_id in NO_PUBLIC_RETURN_HERE)
-    score_ids = ", ".join(_lit("OF1" + metric_id[3:]) for metric_id in NO_PUBLIC_RETURN_HERE)
-    q3 = f"(select * from read_csv({_lit(q3_file)}, all_varchar = true))"
-    q3_origin = _lit(Q3_DERIVED_ORIGIN)
-    nof_source = (
-        "'NHS England NOF data file ' || any_value(file) || ': ' "
-        "|| string_agg(distinct Metric_ID, '/' order by Metric_ID)"
-    )
-    finance = f"""
+
+
+def _q3_relation(q3_file: str) -> str:
+    """The third party's Q3 2025/26 derived file."""
+    return f"(select * from read_csv({_lit(q3_file)}, all_varchar = true))"
+
+
+#: The Source column of a row taken from NHS England's NOF data files.
+_NOF_SOURCE = (
+    "'NHS England NOF data file ' || any_value(file) || ': ' || string_agg(distinct Metric_ID, '/' order by Metric_ID)"
+)
+
+
+def _finance_sql(nof: str, q3: str) -> str:
+    """nof-input-finance.csv: OF0079/OF0081/OF5004 from the NOF files, then the Q3 derived rows."""
+    origin = _lit(Q3_DERIVED_ORIGIN)
+    return f"""
         with nof_rows as (
             select Quarter, Trust_code,
                 max(Value) filter (where Metric_ID = 'OF0079' and Units in ('%', 'percent')) as plan_pct,
@@ -97,14 +108,14 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
                 max(Reporting_date) filter (where Metric_ID = 'OF0081') as ytd_date,
                 max(case Value when '1.0' then 'Yes' when '0.0' then 'No' end)
                     filter (where Metric_ID = 'OF5004') as override,
-                {nof_source} as source
+                {_NOF_SOURCE} as source
             from {nof}
             where Metric_ID in ('OF0079', 'OF0081', 'OF5004')
             group by all
         ),
         q3_rows as (
             select 'Q3 2025/26', org_code, planned_surplus_deficit_pct, null, variance_to_financial_plan_pct, null,
-                null, {q3_origin} || ': planned_surplus_deficit_pct (OF0079), variance_to_financial_plan_pct (OF0081)'
+                null, {origin} || ': planned_surplus_deficit_pct (OF0079), variance_to_financial_plan_pct (OF0081)'
             from {q3}
             where planned_surplus_deficit_pct is not null or variance_to_financial_plan_pct is not null
         )
@@ -112,23 +123,37 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
         union all select * from q3_rows
         order by 1, 2
     """
-    rsp = f"""
-        select Quarter, Trust_code, case max(Value) when '1.0' then 'Yes' when '0.0' then 'No' end, {nof_source}
+
+
+def _recovery_support_sql(nof: str) -> str:
+    """nof-input-recovery-support.csv: OF5007 from the NOF files."""
+    return f"""
+        select Quarter, Trust_code, case max(Value) when '1.0' then 'Yes' when '0.0' then 'No' end, {_NOF_SOURCE}
         from {nof}
         where Metric_ID = 'OF5007' and Value is not null
         group by Quarter, Trust_code
         order by 1, 2
     """
-    cqc = f"""
+
+
+def _cqc_safe_sql(q3: str) -> str:
+    """nof-input-cqc-safe.csv: the Q3 derived file's CQC safe ratings."""
+    origin = _lit(Q3_DERIVED_ORIGIN)
+    return f"""
         select 'Q3 2025/26', org_code, rating_safe, 'location', strftime(cast(publication_date as date), '%Y-%m-%d'),
-            {q3_origin} || ': CQC Latest ratings 05 May 2026, Locations sheet, one location per trust chosen by '
+            {origin} || ': CQC Latest ratings 05 May 2026, Locations sheet, one location per trust chosen by '
             || 'the third party (location ' || location_id || '); approximate, not the provider-level rating'
         from {q3}
         where rating_safe in ('Outstanding', 'Good', 'Requires improvement', 'Inadequate')
         order by 2
     """
-    hcai = f"""
-        select 'Q3 2025/26', org_code, metric_id, count, rate, null, {q3_origin} || ': ' || column_name
+
+
+def _hcai_sql(q3: str) -> str:
+    """nof-input-hcai.csv: the Q3 derived file's MRSA, E. coli and C. difficile figures."""
+    origin = _lit(Q3_DERIVED_ORIGIN)
+    return f"""
+        select 'Q3 2025/26', org_code, metric_id, count, rate, null, {origin} || ': ' || column_name
         from (
             select org_code, 'OF0020' as metric_id, mrsa_cases_count as count, null as rate,
                 'mrsa_cases_count' as column_name
@@ -142,8 +167,14 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
         )
         order by 2, 3
     """
-    # one pass over the files: a metric's value row (OF00xx/OF01xx) and score row (OF10xx/OF11xx) meet on the id
-    metric_values = f"""
+
+
+def _metric_values_sql(nof: str) -> str:
+    """nof-input-metric-values.csv, in one pass over the files: a metric's value row (OF00xx/OF01xx) and score row
+    (OF10xx/OF11xx) meet on the id."""
+    value_ids = ", ".join(_lit(metric_id) for metric_id in NO_PUBLIC_RETURN_HERE)
+    score_ids = ", ".join(_lit("OF1" + metric_id[3:]) for metric_id in NO_PUBLIC_RETURN_HERE)
+    return f"""
         select Quarter, Trust_code, 'OF0' || substr(Metric_ID, 4) as value_id,
             max(Value) filter (where substr(Metric_ID, 3, 1) = '0'),
             max(Units) filter (where substr(Metric_ID, 3, 1) = '0'),
@@ -158,11 +189,15 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
         group by Quarter, Trust_code, value_id
         order by 1, 2, 3
     """
+
+
+def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
+    nof, q3 = _nof_relation(nof_glob), _q3_relation(q3_file)
     return [
         _Template(
             "nof-input-metric-values.csv",
             ("Quarter", "Trust_code", "Metric_ID", "Value", "Units", "Score", "Reporting_date", "Source"),
-            metric_values,
+            _metric_values_sql(nof),
         ),
         _Template(
             "nof-input-finance.csv",
@@ -176,22 +211,22 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
                 "Financial_override",
                 "Source",
             ),
-            finance,
+            _finance_sql(nof, q3),
         ),
         _Template(
             "nof-input-recovery-support.csv",
             ("Quarter", "Trust_code", "In_recovery_support_programme", "Source"),
-            rsp,
+            _recovery_support_sql(nof),
         ),
         _Template(
             "nof-input-cqc-safe.csv",
             ("Quarter", "Trust_code", "Safe_rating", "Rating_level", "Rating_date", "Source"),
-            cqc,
+            _cqc_safe_sql(q3),
         ),
         _Template(
             "nof-input-hcai.csv",
             ("Quarter", "Trust_code", "Metric_ID", "Count", "Rate", "Reporting_date", "Source"),
-            hcai,
+            _hcai_sql(q3),
         ),
     ]
 

@@ -51,7 +51,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import hashlib
 import json
 import logging
 import os
@@ -74,6 +73,7 @@ from oversight.collections import (
     COLLECTIONS,
     NUMBER_PATTERN,
     Collection,
+    CsvDialect,
     Field,
     Layout,
     NonNegative,
@@ -86,6 +86,7 @@ from oversight.collections import (
 )
 from oversight.containers import ContainerError
 from oversight.errors import LandingError, LandingProblem
+from oversight.files import LockHeld, exclusive_lock, sha256_file
 from oversight.signals import terminate_as_exit
 
 __all__ = [
@@ -220,8 +221,10 @@ class PeriodWindow:
         if text:
             match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-\d{2})?", text)
             try:
-                earliest = date(int(match.group(1)), int(match.group(2) or 1), 1)  # type: ignore[union-attr]
-            except (AttributeError, ValueError):
+                if match is None:
+                    raise ValueError(text)
+                earliest = date(int(match.group(1)), int(match.group(2) or 1), 1)
+            except ValueError:
                 raise LandingError(f"${EARLIEST_PERIOD_ENV}={text!r}: expected YYYY, YYYY-MM or YYYY-MM-DD") from None
         ahead_text = (os.environ.get(MONTHS_AHEAD_ENV) or "0").strip()
         if not re.fullmatch(r"\d{1,3}", ahead_text):
@@ -231,7 +234,7 @@ class PeriodWindow:
 
 
 def is_synthetic(path: str | Path) -> bool:
-    """Whether a raw file is synthetic: the generator (:mod:`oversight.synthetic`) puts ``SYNTHETIC`` in every
+    """Whether a raw file is synthetic: the generator (:mod:`oversight_dev.synthetic`) puts ``SYNTHETIC`` in every
     name it writes, and a folder named so marks everything under it."""
     return "synthetic" in Path(path).as_posix().casefold()
 
@@ -326,59 +329,15 @@ def _land(
         _mkdir(landing_dir, created)
     actions: list[_Action] = []
     try:
-        with _exclusive_lock(landing_dir), _scratch_dir() as tmp, terminate_as_exit():
+        with exclusive_lock(landing_dir), _scratch_dir() as tmp, terminate_as_exit():
             report.warnings.extend(_recover(landing_dir))
             _clear_incoming(landing_dir)
             events = _read_manifest(landing_dir)
             current = _current_events(events, landing_dir)
-            by_checksum = {(c, e["sha256"]): k for (c, k), e in current.items()}
             _report_missing(current, sources, data_dir, report)
             with _connect(Path(tmp)) as con:
                 stager = _Stager(con, registry_dir, landed_at, Path(tmp), window)
-                staged: list[_Staged] = []
-                seen: set[tuple[str, str]] = set()
-                digests: dict[Path, str] = {}
-                for index, source in enumerate(sources):
-                    if source.path not in digests:
-                        try:
-                            digests[source.path] = _sha256(source.path)
-                        except OSError as exc:
-                            reason = f"cannot be read: {_os_reason(exc)}"
-                            problems.append(LandingProblem(source.display, None, (), reason))
-                            digests[source.path] = ""
-                    source.sha256 = digests[source.path]
-                    if not source.sha256:
-                        continue
-                    coll_name = source.collection.name
-                    unchanged = by_checksum.get((coll_name, source.sha256))
-                    parquet = landing_dir / current[(coll_name, unchanged)]["parquet"] if unchanged else landing_dir
-                    if unchanged is not None and _holds(con, parquet, source.sha256):
-                        # the current landed file of its period: not read again
-                        seen.add((source.collection.name, unchanged))
-                        staged.append(_Staged(source, unchanged, 0, ""))  # still one side of the cross-file checks
-                        report.unchanged.append(LandedFile(source.collection.name, unchanged, source.rel))
-                        continue
-                    try:
-                        item = stager.stage(index, source)
-                    except LandingError as exc:
-                        stager.drop(index)
-                        if not exc.problems:
-                            raise
-                        problems.extend(exc.problems)
-                        continue
-                    staged.append(item)
-                    if not problems:  # once anything fails, the rest is only validated
-                        try:
-                            action = _plan(con, item, landing_dir, seen, current, report)
-                        except LandingError as exc:
-                            if not exc.problems:
-                                raise
-                            problems.extend(exc.problems)
-                            action = None
-                        if action is not None:
-                            actions.append(action)
-                            _write_partial(con, action, created)
-                    stager.drop(index)
+                staged = _stage_sources(con, stager, sources, landing_dir, current, report, problems, actions, created)
                 report.warnings.extend(stager.warnings)
                 problems.extend(_cross_file_problems(staged))
                 if problems:
@@ -392,6 +351,73 @@ def _land(
     for warning in report.warnings:
         log.warning("%s", warning)
     return report
+
+
+def _stage_sources(
+    con: duckdb.DuckDBPyConnection,
+    stager: _Stager,
+    sources: list[_Source],
+    landing_dir: Path,
+    current: dict[tuple[str, str], dict[str, Any]],
+    report: LandingReport,
+    problems: list[LandingProblem],
+    actions: list[_Action],
+    created: list[Path],
+) -> list[_Staged]:
+    """Stage every source in turn and, while nothing has failed, plan its commit and write its Parquet under a
+    temporary name (``actions``, ``created``); a file whose checksum is the current landing of its period is not
+    read again. Problems are collected in ``problems``; returns every file staged, for the cross-file checks."""
+    by_checksum = {(c, e["sha256"]): k for (c, k), e in current.items()}
+    staged: list[_Staged] = []
+    seen: set[tuple[str, str]] = set()
+    digests: dict[Path, str] = {}
+    for index, source in enumerate(sources):
+        source.sha256 = _checksum(source, digests, problems)
+        if not source.sha256:
+            continue
+        coll_name = source.collection.name
+        unchanged = by_checksum.get((coll_name, source.sha256))
+        parquet = landing_dir / current[(coll_name, unchanged)]["parquet"] if unchanged else landing_dir
+        if unchanged is not None and _holds(con, parquet, source.sha256):
+            # the current landed file of its period: not read again
+            seen.add((source.collection.name, unchanged))
+            staged.append(_Staged(source, unchanged, 0, ""))  # still one side of the cross-file checks
+            report.unchanged.append(LandedFile(source.collection.name, unchanged, source.rel))
+            continue
+        try:
+            item = stager.stage(index, source)
+        except LandingError as exc:
+            stager.drop(index)
+            if not exc.problems:
+                raise
+            problems.extend(exc.problems)
+            continue
+        staged.append(item)
+        if not problems:  # once anything fails, the rest is only validated
+            try:
+                action = _plan(con, item, landing_dir, seen, current, report)
+            except LandingError as exc:
+                if not exc.problems:
+                    raise
+                problems.extend(exc.problems)
+                action = None
+            if action is not None:
+                actions.append(action)
+                _write_partial(con, action, created)
+        stager.drop(index)
+    return staged
+
+
+def _checksum(source: _Source, digests: dict[Path, str], problems: list[LandingProblem]) -> str:
+    """The source file's SHA-256, computed once per file (several collections may read one workbook); ``""`` with a
+    problem recorded when the file cannot be read."""
+    if source.path not in digests:
+        try:
+            digests[source.path] = sha256_file(source.path)
+        except OSError as exc:
+            problems.append(LandingProblem(source.display, None, (), f"cannot be read: {_os_reason(exc)}"))
+            digests[source.path] = ""
+    return digests[source.path]
 
 
 def retire(
@@ -417,7 +443,7 @@ def _retire(data_dir: Path, landing_dir: Path, source_paths: Sequence[str], now:
     if not (landing_dir / MANIFEST_NAME).is_file():
         raise LandingError(f"{_display(landing_dir)}: nothing has been landed here (no {MANIFEST_NAME})")
     actions: list[_Action] = []
-    with _exclusive_lock(landing_dir), terminate_as_exit():
+    with exclusive_lock(landing_dir), terminate_as_exit():
         report.warnings.extend(_recover(landing_dir))
         current = _current_events(_read_manifest(landing_dir), landing_dir)
         problems = []
@@ -697,6 +723,52 @@ def _recover_journal(landing_dir: Path, journal: Path) -> str:
     )
 
 
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    """The first column of the single row an aggregate query (``count(*)``, ...) returns."""
+    row = con.execute(sql).fetchone()
+    if row is None:  # pragma: no cover - an aggregate without GROUP BY always returns one row
+        raise RuntimeError(f"no row from {sql}")
+    return row[0]
+
+
+def _csv_options(dialect: CsvDialect, index: int, n_columns: int, types: dict[int, str], header: bool) -> str:
+    """DuckDB ``read_csv`` options for a file of ``n_columns`` columns ``c0``...: no sniffing, the collection's dialect,
+    ``types`` for some columns (the others text), every rejected line kept in ``rejects_<index>``."""
+    columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n_columns)) + "}"
+    return ", ".join(
+        [
+            "auto_detect = false",
+            "all_varchar = false" if types else "all_varchar = true",
+            f"header = {'true' if header else 'false'}",
+            f"delim = {_lit(dialect.delimiter)}",
+            f"quote = {_lit(dialect.quote)}",
+            f"escape = {_lit(dialect.escape)}",
+            f"encoding = {_lit(dialect.encoding)}",
+            f"columns = {columns}",
+            "ignore_errors = true",
+            "store_rejects = true",
+            f"rejects_table = 'rejects_{index}'",
+            f"rejects_scan = 'rejects_scan_{index}'",
+        ]
+    )
+
+
+def _reject_text(error_type: object, message: str | None, n_columns: int, dialect: CsvDialect) -> str:
+    """What a line DuckDB's CSV reader rejected is wrong with, in the landing's words."""
+    found = re.search(r"Found:\s*(\d+)", message or "")
+    if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
+        return f"layout error: expected {n_columns} columns, found {found.group(1)}"
+    if error_type == "INVALID ENCODING":
+        return f"the line is not valid {dialect.encoding} text"
+    if error_type == "LINE SIZE OVER MAXIMUM":
+        size = re.search(r"Actual Size:\s*(\d+)", message or "")
+        return (
+            f"the line is {int(size.group(1)) if size else 'too many'} bytes long, more than a line may "
+            "hold (2,000,000 bytes): a cell that large is not a value"
+        )
+    return f"malformed CSV ({str(error_type).lower()}): {message}"
+
+
 # ----------------------------------------------------------------------------------------------------
 # Scratch folders and termination
 
@@ -707,43 +779,27 @@ def _scratch_dir() -> Iterator[str]:
     owner lock is free) are removed first."""
     _remove_stale_scratch()
     folder = tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
-    owner = None
     try:
-        owner = os.open(os.path.join(folder, _SCRATCH_OWNER), os.O_CREAT | os.O_RDWR, 0o600)
-        with contextlib.suppress(ImportError, OSError):
-            import fcntl
-
-            fcntl.flock(owner, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        yield folder
+        with exclusive_lock(Path(folder) / _SCRATCH_OWNER, wait=False, mode=0o600):
+            yield folder
     finally:
-        if owner is not None:
-            os.close(owner)
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_stale_scratch() -> None:
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        return
     for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         owner = folder / _SCRATCH_OWNER
-        try:
-            fd = os.open(owner, os.O_RDWR)
-        except FileNotFoundError:
+        if not owner.is_file():
             # No owner file: a killed run of a version without one, or a run between mkdtemp and its lock.
             with contextlib.suppress(OSError):
                 if datetime.now(UTC).timestamp() - folder.stat().st_mtime > 3600:
                     shutil.rmtree(folder, ignore_errors=True)
             continue
-        except OSError:
-            continue
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            continue  # a running landing owns it
-        finally:
-            os.close(fd)
+            with exclusive_lock(owner, wait=False):
+                pass
+        except (LockHeld, OSError):
+            continue  # a running landing owns it (or it went away meanwhile)
         shutil.rmtree(folder, ignore_errors=True)
         log.info("removed the scratch folder of a killed landing run: %s", folder)
 
@@ -935,7 +991,7 @@ class _Stager:
         self._read_csv(ctx, index, raw, n_columns + source.stray_columns)
         if source.stray_columns:
             self._check_stray_columns(ctx, raw, n_columns, source.stray_columns)
-        data_rows = self.con.execute(f"SELECT count(*) FROM {raw}").fetchone()[0] - int(layout.has_header)  # type: ignore[index]
+        data_rows = int(_scalar(self.con, f"SELECT count(*) FROM {raw}")) - int(layout.has_header)
         if data_rows <= 0:
             ctx.fail(1, (), "the file has no data rows")
 
@@ -967,17 +1023,7 @@ class _Stager:
         if source.stray_columns or source.blank_lines or source.digit_underscore:
             return None
         fields = {name: coll.get_field(name) for name in positions}
-        castable_null = self.con.execute(
-            "SELECT bool_or(TRY_CAST(t AS DOUBLE) IS NOT NULL) FROM unnest(?::VARCHAR[]) AS u(t)",
-            [list(coll.null_tokens)],
-        ).fetchone()
-        numbers = {
-            name
-            for name, f in fields.items()
-            if f.kind == "number"
-            and not (f.keep_published_as or f.value_map or f.pattern or f.allowed)
-            and not (castable_null and castable_null[0])
-        }
+        numbers = self._plain_numbers(coll, fields)
         fast, src, typed = (f"{t}_{index}" for t in ("fast", "src", "typed"))
         types = {position: "DOUBLE" for name, (position, _) in positions.items() if name in numbers}
         try:
@@ -993,33 +1039,18 @@ class _Stager:
             )
         except LandingError:
             return None
-        if self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM rejects_{index} LIMIT 1)").fetchone()[0]:  # type: ignore[index]
+        if _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM rejects_{index} LIMIT 1)"):
             return None
-        data_rows = self.con.execute(f"SELECT count(*) FROM {fast}").fetchone()[0]  # type: ignore[index]
+        data_rows = _scalar(self.con, f"SELECT count(*) FROM {fast}")
         if data_rows <= 0 or source.lines != data_rows + int(layout.has_header):
             return None
         first_line = int(layout.has_header) + 1 + int(source.line_offset)
-        cleaned = []
-        for name, (position, _label) in positions.items():
-            if name in numbers:
-                cleaned.append(f'c{position} AS "{name}"')
-                continue
-            expr = f"clean_text(c{position})"
-            if coll.null_tokens:
-                expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, coll.null_tokens))}) THEN NULL ELSE {expr} END"
-            cleaned.append(f'{expr} AS "{name}"')
-        # Cleaned once into a table (the checks and the write each scan it), in the file's order.
-        self.con.execute(
-            f"CREATE TEMP TABLE {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, "
-            f"{', '.join(cleaned)} FROM {fast}"
-        )
-        self.con.execute(f"DROP TABLE {fast}")
+        self._clean_fast(coll, positions, numbers, fast, src, first_line)
         flags = [f'NOT isfinite("{name}")' for name in numbers]
         flags += [f'"{name}" IS NULL' for name in numbers if fields[name].required]
-        if flags:
-            found = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {' OR '.join(flags)} LIMIT 1)")
-            if found.fetchone()[0]:  # type: ignore[index]
-                return None
+        bad = f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {' OR '.join(flags)} LIMIT 1)"
+        if flags and _scalar(self.con, bad):
+            return None
         try:
             self._check_values(ctx, src, [f for name, f in fields.items() if name not in numbers])
         except LandingError:
@@ -1033,6 +1064,47 @@ class _Stager:
         except LandingError:
             return None
         return None if problems else data_rows
+
+    def _plain_numbers(self, coll: Collection, fields: dict[str, Field]) -> set[str]:
+        """The number fields DuckDB's CSV reader may type as DOUBLE: no value map, pattern or allowed list, no kept
+        published value, and no null token of the collection that would itself read as a number."""
+        castable_null = self.con.execute(
+            "SELECT bool_or(TRY_CAST(t AS DOUBLE) IS NOT NULL) FROM unnest(?::VARCHAR[]) AS u(t)",
+            [list(coll.null_tokens)],
+        ).fetchone()
+        return {
+            name
+            for name, f in fields.items()
+            if f.kind == "number"
+            and not (f.keep_published_as or f.value_map or f.pattern or f.allowed)
+            and not (castable_null and castable_null[0])
+        }
+
+    def _clean_fast(
+        self,
+        coll: Collection,
+        positions: dict[str, tuple[int, str]],
+        numbers: set[str],
+        fast: str,
+        src: str,
+        first_line: int,
+    ) -> None:
+        """``src``: the typed read ``fast`` with text cells cleaned (and null tokens NULL), numbers as read, and
+        ``_line``; cleaned once into a table (the checks and the write each scan it), in the file's order."""
+        cleaned = []
+        for name, (position, _label) in positions.items():
+            if name in numbers:
+                cleaned.append(f'c{position} AS "{name}"')
+                continue
+            expr = f"clean_text(c{position})"
+            if coll.null_tokens:
+                expr = f"CASE WHEN {expr} IN ({', '.join(map(_lit, coll.null_tokens))}) THEN NULL ELSE {expr} END"
+            cleaned.append(f'{expr} AS "{name}"')
+        self.con.execute(
+            f"CREATE TEMP TABLE {src} AS SELECT CAST(rowid + {first_line} AS INTEGER) AS _line, "
+            f"{', '.join(cleaned)} FROM {fast}"
+        )
+        self.con.execute(f"DROP TABLE {fast}")
 
     def _derive_and_check(self, ctx: _FileContext, index: int, layout: Layout) -> list[LandingProblem]:
         """``full_<index>``: ``typed_<index>`` plus the layout's derived constants; the whole-file checks' problems."""
@@ -1192,25 +1264,8 @@ class _Stager:
             except OSError:
                 shutil.copyfile(path, link)
             path = link
-        types = types or {}
-        columns = "{" + ", ".join(f"'c{i}': '{types.get(i, 'VARCHAR')}'" for i in range(n_columns)) + "}"
         kept = "*" if keep is None else ", ".join(f"c{i}" for i in keep)
-        options = ", ".join(
-            [
-                "auto_detect = false",
-                "all_varchar = false" if types else "all_varchar = true",
-                f"header = {'true' if header else 'false'}",
-                f"delim = {_lit(dialect.delimiter)}",
-                f"quote = {_lit(dialect.quote)}",
-                f"escape = {_lit(dialect.escape)}",
-                f"encoding = {_lit(dialect.encoding)}",
-                f"columns = {columns}",
-                "ignore_errors = true",
-                "store_rejects = true",
-                f"rejects_table = 'rejects_{index}'",
-                f"rejects_scan = 'rejects_scan_{index}'",
-            ]
-        )
+        options = _csv_options(dialect, index, n_columns, types or {}, header)
         try:
             self.con.execute(
                 f"CREATE {'TEMP ' if temporary else ''}TABLE {table} AS "
@@ -1235,23 +1290,12 @@ class _Stager:
             f"FROM rejects_{index} GROUP BY line ORDER BY line LIMIT {MAX_PROBLEMS_PER_FILE}"
         ).fetchall()
         if rejects:
-            problems = []
-            for line, error_type, message in rejects:
-                found = re.search(r"Found:\s*(\d+)", message or "")
-                if error_type in ("MISSING COLUMNS", "TOO MANY COLUMNS") and found:
-                    text = f"layout error: expected {n_columns} columns, found {found.group(1)}"
-                elif error_type == "INVALID ENCODING":
-                    text = f"the line is not valid {dialect.encoding} text"
-                elif error_type == "LINE SIZE OVER MAXIMUM":
-                    size = re.search(r"Actual Size:\s*(\d+)", message or "")
-                    text = (
-                        f"the line is {int(size.group(1)) if size else 'too many'} bytes long, more than a line may "
-                        "hold (2,000,000 bytes): a cell that large is not a value"
-                    )
-                else:
-                    text = f"malformed CSV ({str(error_type).lower()}): {message}"
-                problems.append(ctx.problem(ctx.source.line_in_file(int(line)), (), text))
-            raise LandingError(problems)
+            raise LandingError(
+                [
+                    ctx.problem(ctx.source.line_in_file(int(line)), (), _reject_text(kind, message, n_columns, dialect))
+                    for line, kind, message in rejects
+                ]
+            )
 
     def _build_source_table(
         self,
@@ -1274,8 +1318,8 @@ class _Stager:
         has_embedded = ctx.source.lines != records
         if has_embedded:
             any_newline = " OR ".join(f"contains(c{i}, chr(10))" for i in range(n_columns))
-            found = self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
-            has_embedded = bool(found.fetchone()[0])  # type: ignore[index]
+            found = _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM {raw} WHERE {any_newline} LIMIT 1)")
+            has_embedded = bool(found)
         if has_embedded:
             newlines = " + ".join(
                 f"coalesce(length(c{i}) - length(replace(c{i}, chr(10), '')), 0)" for i in range(n_columns)
@@ -1348,7 +1392,7 @@ class _Stager:
         flags = " OR ".join(
             f"({cond})" if kind == "required" else f'("{f.name}" IS NOT NULL AND ({cond}))' for f, kind, cond in checks
         )
-        if not self.con.execute(f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {flags} LIMIT 1)").fetchone()[0]:  # type: ignore[index]
+        if not _scalar(self.con, f"SELECT count(*) FROM (SELECT 1 FROM {src} WHERE {flags} LIMIT 1)"):
             return
         union = " UNION ALL ".join(
             f'SELECT _line, {i} AS check_no, "{f.name}" AS value FROM {src} WHERE '
@@ -1417,11 +1461,10 @@ class _Stager:
                     condition = f"NOT ({value} BETWEEN {rule.low!r} AND {rule.high!r})"
                     checks.append(((name,), condition, value, "NULL", f"within:{rule.what}"))
             elif isinstance(rule, PeriodOf):
-                month = f"CAST(date_trunc('month', CAST(({rule.expression}) AS DATE)) AS DATE)"
-                condition = (
-                    f"{month} NOT BETWEEN {_sql_literal(self.window.earliest)} AND {_sql_literal(self.window.latest)}"
-                )
-                checks.append((rule.fields, condition, f"epoch_ms({month})", "NULL", "period"))
+                month_sql = f"CAST(date_trunc('month', CAST(({rule.expression}) AS DATE)) AS DATE)"
+                earliest, latest = _sql_literal(self.window.earliest), _sql_literal(self.window.latest)
+                condition = f"{month_sql} NOT BETWEEN {earliest} AND {latest}"
+                checks.append((rule.fields, condition, f"epoch_ms({month_sql})", "NULL", "period"))
         if not checks:
             return []
         any_flag = " OR ".join(f"coalesce({c[1]}, false)" for c in checks)
@@ -1801,29 +1844,8 @@ def _mkdir(folder: Path, created: list[Path]) -> None:
     created.extend(reversed(missing))
 
 
-@contextlib.contextmanager
-def _exclusive_lock(folder: Path) -> Iterator[None]:
-    """Serialise concurrent ``land`` calls on one landing directory (POSIX; no-op elsewhere)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
-        yield
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
-
-
 # ----------------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _scan(source: _Source) -> None:

@@ -37,6 +37,8 @@ import jinja2
 from oversight import paths
 from oversight.errors import OversightError
 from oversight.sanitise import checked_ods_code
+from oversight.site_insights import Insights, load_insights, render_insight_pages
+from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
     "SiteError",
@@ -59,11 +61,6 @@ Row = dict[str, Any]
 #: Shown where a figure is missing (an en dash).
 DASH = "\u2013"
 
-_COHORT_LABELS = {
-    "acute": "Acute trusts",
-    "mental_health_community": "Mental health and community trusts",
-    "ambulance": "Ambulance trusts",
-}
 _SOURCE_LABELS = {
     "nhse_nof": "NHS England's published NOF files",
     "returns": "computed from the raw statistical returns",
@@ -89,11 +86,6 @@ class SiteError(OversightError):
     """The warehouse cannot be rendered (missing file or mart)."""
 
 
-def quarter_slug(quarter: str) -> str:
-    """``Q1 2025/26`` -> ``q1-2025-26``: a quarter as a folder name."""
-    return re.sub(r"[^a-z0-9]+", "-", quarter.lower()).strip("-")
-
-
 def league_path(data_source: str, quarter: str, cohort: str) -> str:
     """Path of a league table page, relative to the site root."""
     return f"{data_source}/{quarter_slug(quarter)}/league-{cohort}.html"
@@ -109,10 +101,6 @@ def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
     with no ICB: it becomes a file name)."""
     code = icb_code if icb_code == UNMAPPED_ICB else checked_ods_code(icb_code, "ICB code")
     return f"{data_source}/{quarter_slug(quarter)}/icb/{code}.html"
-
-
-def cohort_label(cohort: str) -> str:
-    return _COHORT_LABELS.get(cohort, cohort.replace("_", " ").capitalize())
 
 
 def setting_notes(project_file: Path | None = None) -> dict[str, str]:
@@ -218,8 +206,8 @@ class _Interval:
 
 
 def _interval(low: object, point: object, high: object) -> _Interval:
-    def number(value: object) -> float | None:
-        return None if _is_missing(value) else float(value)  # type: ignore[arg-type]
+    def number(value: Any) -> float | None:
+        return None if _is_missing(value) else float(value)
 
     return _Interval(number(low), number(point), number(high))
 
@@ -367,8 +355,8 @@ def _segment_history_figure(history: list[Row]) -> dict[str, object]:
 def _average_history_figure(history: list[Row]) -> dict[str, object]:
     quarters = [r["quarter"] for r in history]
 
-    def gap(upper: object, lower: object) -> float | None:
-        return None if _is_missing(upper) or _is_missing(lower) else float(upper) - float(lower)  # type: ignore[arg-type]
+    def gap(upper: Any, lower: Any) -> float | None:
+        return None if _is_missing(upper) or _is_missing(lower) else float(upper) - float(lower)
 
     return {
         "data": [
@@ -506,25 +494,53 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_assets(out_dir)
     env = _environment()
-    from oversight.site_insights import load_insights, render_insight_pages  # issue 13 (imports this module)
-
     insights = load_insights(Path(duckdb_path))
 
-    sources = _distinct(r["data_source"] for r in data.league)
     quarters = _distinct(r["quarter"] for r in sorted(data.league, key=lambda r: r["quarter_start_date"]))
-    multi_source = len(sources) > 1
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    multi_source = len(_distinct(r["data_source"] for r in data.league)) > 1
     common = {"multi_source": multi_source, "generated": generated, "quarters_all": quarters}
-
     by_table = _group(data.league, "data_source", "quarter", "cohort")
-    by_trust = _group(data.league, "data_source", "trust_code")
-    by_icb_quarter = _group(data.league, "data_source", "quarter", "icb_code")
-    metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
-    domains = _group(data.domains, "data_source", "quarter", "trust_code")
-    icb_history = _group(data.icbs, "data_source", "icb_code")
-    quarter_order = {q: i for i, q in enumerate(quarters)}
 
-    tables = [
+    provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
+    sensitivity_pages, sensitivity = render_sensitivity_pages(duckdb_path, out_dir, common)
+    index = out_dir / "index.html"
+    _write(
+        index,
+        env.get_template("index.html").render(
+            root="",
+            tables=_table_summaries(by_table, quarters),
+            reconciliation=[r for r in data.reconciliation if r["is_judged"]],
+            sources=_distinct(r["data_source"] for r in data.league),
+            provisional_pages=provisional_pages,
+            sensitivity_pages=sensitivity_pages,
+            **common,
+        ),
+    )
+    _write(
+        out_dir / "methodology.html",
+        env.get_template("methodology.html").render(
+            root="",
+            registry=data.registry,
+            methodology_year=data.methodology_year,
+            settings=sorted(settings.items()),
+            setting_notes=setting_notes(),
+            cut_point_methods=_distinct((r["quarter"], r["cut_point_method"]) for r in data.league),
+            reconciliation=data.reconciliation,
+            **common,
+        ),
+    )
+    _render_league_pages(env, out_dir, by_table, quarters, sensitivity, common)
+    _render_trust_pages(env, out_dir, data, insights, common)
+    _render_icb_pages(env, out_dir, data, quarters, common)
+    render_insight_pages(insights, env, out_dir, data.league, common)
+    return index
+
+
+def _table_summaries(by_table: Mapping[tuple[Any, ...], list[Row]], quarters: list[str]) -> list[dict[str, Any]]:
+    """The index page's list of league tables: newest quarter first within a source, then by cohort."""
+    quarter_order = {q: i for i, q in enumerate(quarters)}
+    return [
         {
             "data_source": source,
             "quarter": quarter,
@@ -538,41 +554,16 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             by_table.items(), key=lambda kv: (kv[0][0], -quarter_order[kv[0][1]], kv[0][2])
         )
     ]
-    overall = [r for r in data.reconciliation if r["is_judged"]]
 
-    provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
-    sensitivity_pages, sensitivity = render_sensitivity_pages(duckdb_path, out_dir, common)
-    template = env.get_template("index.html")
-    index = out_dir / "index.html"
-    _write(
-        index,
-        template.render(
-            root="",
-            tables=tables,
-            reconciliation=overall,
-            sources=sources,
-            provisional_pages=provisional_pages,
-            sensitivity_pages=sensitivity_pages,
-            **common,
-        ),
-    )
 
-    template = env.get_template("methodology.html")
-    cut_point_methods = _distinct((r["quarter"], r["cut_point_method"]) for r in data.league)
-    _write(
-        out_dir / "methodology.html",
-        template.render(
-            root="",
-            registry=data.registry,
-            methodology_year=data.methodology_year,
-            settings=sorted(settings.items()),
-            setting_notes=setting_notes(),
-            cut_point_methods=cut_point_methods,
-            reconciliation=data.reconciliation,
-            **common,
-        ),
-    )
-
+def _render_league_pages(
+    env: jinja2.Environment,
+    out_dir: Path,
+    by_table: Mapping[tuple[Any, ...], list[Row]],
+    quarters: list[str],
+    sensitivity: Mapping[tuple[Any, ...], Any],
+    common: Mapping[str, Any],
+) -> None:
     template = env.get_template("league.html")
     for (source, quarter, cohort), rows in by_table.items():
         _write(
@@ -592,6 +583,13 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             ),
         )
 
+
+def _render_trust_pages(
+    env: jinja2.Environment, out_dir: Path, data: _Warehouse, insights: Insights, common: Mapping[str, Any]
+) -> None:
+    by_trust = _group(data.league, "data_source", "trust_code")
+    metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
+    domains = _group(data.domains, "data_source", "quarter", "trust_code")
     template = env.get_template("trust.html")
     for row in data.league:
         key = (row["data_source"], row["quarter"], row["trust_code"])
@@ -611,6 +609,13 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             ),
         )
 
+
+def _render_icb_pages(
+    env: jinja2.Environment, out_dir: Path, data: _Warehouse, quarters: list[str], common: Mapping[str, Any]
+) -> None:
+    quarter_order = {q: i for i, q in enumerate(quarters)}
+    by_icb_quarter = _group(data.league, "data_source", "quarter", "icb_code")
+    icb_history = _group(data.icbs, "data_source", "icb_code")
     template = env.get_template("icb.html")
     for aggregate in data.icbs:
         key = (aggregate["data_source"], aggregate["quarter"], aggregate["icb_code"])
@@ -628,8 +633,6 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
                 **common,
             ),
         )
-    render_insight_pages(insights, env, out_dir, data.league, common)
-    return index
 
 
 # ------------------------------------------------------------------------------------ provisional tables

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from oversight.site import cohort_label, quarter_slug
+from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
     "INSIGHT_MARTS",
@@ -88,7 +88,7 @@ class Insights:
         """The panels of one trust page: what moved, departments, vintages (each may be empty)."""
         if not self.available:
             return {"available": False}
-        movement = (self.movements.get((data_source, quarter, trust_code)) or [None])[0]
+        movement = next(iter(self.movements.get((data_source, quarter, trust_code), [])), None)
         contributions = sorted(
             (c for c in self.contributions.get((data_source, quarter, trust_code), []) if c["contribution"]),
             key=lambda c: (-abs(c["contribution"]), c["metric_id"], c["kind"]),
@@ -99,7 +99,7 @@ class Insights:
             self.departments.get((quarter, trust_code), []),
             key=lambda d: (d["national_percentile"], d["department_group"], d["department"]),
         )
-        vintage = (self.vintages.get((data_source, quarter, trust_code)) or [None])[0]
+        vintage = next(iter(self.vintages.get((data_source, quarter, trust_code), [])), None)
         return {
             "available": True,
             "movement": movement,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from oversight.benchmark import compare_values, run_benchmark
+from oversight_dev.benchmark import compare_values, run_benchmark
 
 FAST: list[str] = []  # builds exclude dbt's unit tests (test_dbt_unit_tests runs them)
 

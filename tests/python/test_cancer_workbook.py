@@ -14,7 +14,7 @@ from python_calamine import CalamineWorkbook
 from oversight.collections import match_collections
 from oversight.errors import LandingError
 from oversight.landing import land
-from oversight.synthetic import _Sheet, _write_xlsx
+from oversight_dev.synthetic import _Sheet, _write_xlsx
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

@@ -1,4 +1,4 @@
-"""Synthetic raw returns (oversight.synthetic) at a small scale: every file is in its collection's published layout,
+"""Synthetic raw returns (oversight_dev.synthetic) at a small scale: every file is in its collection's published layout,
 lands unchanged, is reproducible month by month, and the staging models build over it."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from python_calamine import CalamineWorkbook
 from oversight.collections import collection_by_name, match_collections
 from oversight.landing import MANIFEST_NAME, land
 from oversight.pipeline import build
-from oversight.synthetic import COLLECTIONS, GeneratedFile, generate
+from oversight_dev.synthetic import COLLECTIONS, GeneratedFile, generate
 
 SCALE = 0.01
 SEED = 7
@@ -131,7 +131,8 @@ def test_line_endings_quoting_and_markers(generated: tuple[Path, list[GeneratedF
 
     for item in by_collection(files, "csds_core"):
         rows = list(csv.reader(io.StringIO(text_of(item).decode())))
-        assert {r[0] for r in rows[1:]} == {item.month.isoformat()}  # type: ignore[union-attr]
+        assert item.month is not None
+        assert {r[0] for r in rows[1:]} == {item.month.isoformat()}
         assert all(re.fullmatch(r"\d+\.\d", r[11]) for r in rows[1:])  # floats like 60.0
 
     statuses: Counter[str] = Counter()
@@ -146,7 +147,8 @@ def test_line_endings_quoting_and_markers(generated: tuple[Path, list[GeneratedF
 
     for item in by_collection(files, "nhse_ambsys"):
         rows = list(csv.reader(io.StringIO(text_of(item).decode())))
-        assert rows[1][:5] == ["2026", str(item.month.month), "Eng", "Eng", "England"]  # type: ignore[union-attr]
+        assert item.month is not None
+        assert rows[1][:5] == ["2026", str(item.month.month), "Eng", "Eng", "England"]
         assert any("." in r[5:] for r in rows[1:])
 
 

@@ -1,6 +1,6 @@
 """The national-scale benchmark: how close the pipeline runs to the cost of reading its raw bytes once.
 
-On a synthetic data set (:mod:`oversight.synthetic`, never publishable) of ``months`` months it measures, in
+On a synthetic data set (:mod:`oversight_dev.synthetic`, never publishable) of ``months`` months it measures, in
 one run and in this order:
 
 (a) **floor**: DuckDB scanning every raw byte once, ``count(*)`` over each raw CSV; a ZIP or spreadsheet is
@@ -52,7 +52,7 @@ from oversight import paths, settings
 from oversight.collections import COLLECTIONS, collection_by_name, match_collections
 from oversight.landing import land
 from oversight.pipeline import build, vars_for_data_dir
-from oversight.synthetic import generate
+from oversight_dev.synthetic import generate
 
 __all__ = ["BenchmarkResult", "run_benchmark"]
 
@@ -250,33 +250,9 @@ def run_benchmark(
         floor_seconds, extract_seconds, csv_bytes = scan_floor(data, work_dir / "floor")
         _say(f"floor {floor_seconds:.1f} s")
 
-        started = time.perf_counter()
-        land(data, landing)
-        landing_seconds = time.perf_counter() - started
-        _say(f"landing {landing_seconds:.1f} s")
         vars_ = vars_for_data_dir(data, dbt_vars)
-        started_build = time.perf_counter()
-        build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
-        dbt_seconds = time.perf_counter() - started_build
-        full_seconds = landing_seconds + dbt_seconds
-        _say(f"dbt build {dbt_seconds:.1f} s")
-        boot = _bootstrap_timing()
-        parse, compile_, execute, nodes = dbt_phases(dbt_seconds)
-        quarters, trust_quarters, max_trusts = _bootstrap_extent(duckdb_path)
-        landed_rows = _landed_rows(landing)
-
-        next_month = _add_months(end_month, 1)
-        generate(data, months=months + 1, end_month=next_month, scale=scale, seed=seed)
-        started = time.perf_counter()
-        added = land(data, landing)
-        add_landing = time.perf_counter() - started
-        _say(f"add a month: landing {add_landing:.1f} s")
-        started_build = time.perf_counter()
-        build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
-        add_dbt = time.perf_counter() - started_build
-        add_boot = _bootstrap_timing()
-        add_parse, add_compile, add_execute, _ = dbt_phases(add_dbt)
-        _say(f"add a month: dbt {add_dbt:.1f} s")
+        first = _first_build(data, landing, duckdb_path, dbt_args, vars_)
+        added = _add_a_month(data, landing, duckdb_path, months, end_month, scale, seed, dbt_args, vars_)
         rss_self, rss_children = _maxrss_mb(resource.RUSAGE_SELF), _maxrss_mb(resource.RUSAGE_CHILDREN)
 
         peers = run_peers(data, work_dir / "peers", dbt_args=dbt_args, dbt_vars=vars_)
@@ -295,39 +271,11 @@ def run_benchmark(
             generate_seconds=round(generate_seconds, 2),
             floor_seconds=round(floor_seconds, 2),
             floor_extract_seconds=round(extract_seconds, 2),
-            landing_seconds=round(landing_seconds, 2),
-            dbt_build_seconds=round(dbt_seconds, 2),
-            full_rebuild_seconds=round(full_seconds, 2),
-            bootstrap_seconds=round(boot, 2),
-            bootstrap_quarters=quarters,
-            bootstrap_trust_quarters=trust_quarters,
-            bootstrap_max_trusts_in_a_quarter=max_trusts,
-            add_month_seconds=round(add_landing + add_dbt, 2),
-            add_month_landing_seconds=round(add_landing, 2),
-            add_month_dbt_seconds=round(add_dbt, 2),
-            add_month_bootstrap_seconds=round(add_boot, 2),
-            add_month_files_landed=len(added.landed) + len(added.replaced),
-            add_month_files_skipped=len(added.unchanged),
-            dbt_parse_seconds=round(parse, 2),
-            dbt_compile_seconds=round(compile_, 2),
-            dbt_execute_seconds=round(execute, 2),
-            dbt_nodes=nodes,
-            add_month_dbt_parse_seconds=round(add_parse, 2),
-            add_month_dbt_compile_seconds=round(add_compile, 2),
-            add_month_dbt_execute_seconds=round(add_execute, 2),
-            peer_pandas_seconds=round(peers.pandas_seconds, 2),
-            peer_polars_seconds=round(peers.polars_seconds, 2),
-            peer_ours_seconds=round(peers.ours_seconds, 2),
-            peer_ours_landing_seconds=round(peers.ours_landing_seconds, 2),
-            peer_ours_dbt_seconds=round(peers.ours_dbt_seconds, 2),
-            peer_pandas_rss_mb=peers.pandas_rss_mb,
-            peer_polars_rss_mb=peers.polars_rss_mb,
-            peer_rows=peers.rows,
-            peer_values_equal=not peers.mismatches,
-            peer_mismatches=peers.mismatches,
+            **first,
+            **added,
+            **_peer_figures(peers),
             peak_rss_self_mb=rss_self,
             peak_rss_children_mb=rss_children,
-            landed_rows=landed_rows,
             threads=limits.threads,
             memory_limit=limits.memory_limit,
             machine={"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()},
@@ -335,6 +283,89 @@ def run_benchmark(
     finally:
         if not keep:
             shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _first_build(
+    data: Path, landing: Path, duckdb_path: Path, dbt_args: Sequence[str], vars_: dict[str, object]
+) -> dict[str, Any]:
+    """(b)-(e): land every file, then ``dbt build``; the figures, by :class:`BenchmarkResult` field."""
+    started = time.perf_counter()
+    land(data, landing)
+    landing_seconds = time.perf_counter() - started
+    _say(f"landing {landing_seconds:.1f} s")
+    started_build = time.perf_counter()
+    build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
+    dbt_seconds = time.perf_counter() - started_build
+    _say(f"dbt build {dbt_seconds:.1f} s")
+    boot = _bootstrap_timing()
+    parse, compile_, execute, nodes = dbt_phases(dbt_seconds)
+    quarters, trust_quarters, max_trusts = _bootstrap_extent(duckdb_path)
+    return {
+        "landing_seconds": round(landing_seconds, 2),
+        "dbt_build_seconds": round(dbt_seconds, 2),
+        "full_rebuild_seconds": round(landing_seconds + dbt_seconds, 2),
+        "bootstrap_seconds": round(boot, 2),
+        "bootstrap_quarters": quarters,
+        "bootstrap_trust_quarters": trust_quarters,
+        "bootstrap_max_trusts_in_a_quarter": max_trusts,
+        "dbt_parse_seconds": round(parse, 2),
+        "dbt_compile_seconds": round(compile_, 2),
+        "dbt_execute_seconds": round(execute, 2),
+        "dbt_nodes": nodes,
+        "landed_rows": _landed_rows(landing),
+    }
+
+
+def _add_a_month(
+    data: Path,
+    landing: Path,
+    duckdb_path: Path,
+    months: int,
+    end_month: date,
+    scale: float,
+    seed: int,
+    dbt_args: Sequence[str],
+    vars_: dict[str, object],
+) -> dict[str, Any]:
+    """(f): generate the next month beside the others, land and build again; the figures, by field."""
+    generate(data, months=months + 1, end_month=_add_months(end_month, 1), scale=scale, seed=seed)
+    started = time.perf_counter()
+    added = land(data, landing)
+    add_landing = time.perf_counter() - started
+    _say(f"add a month: landing {add_landing:.1f} s")
+    started_build = time.perf_counter()
+    build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
+    add_dbt = time.perf_counter() - started_build
+    add_boot = _bootstrap_timing()
+    add_parse, add_compile, add_execute, _ = dbt_phases(add_dbt)
+    _say(f"add a month: dbt {add_dbt:.1f} s")
+    return {
+        "add_month_seconds": round(add_landing + add_dbt, 2),
+        "add_month_landing_seconds": round(add_landing, 2),
+        "add_month_dbt_seconds": round(add_dbt, 2),
+        "add_month_bootstrap_seconds": round(add_boot, 2),
+        "add_month_files_landed": len(added.landed) + len(added.replaced),
+        "add_month_files_skipped": len(added.unchanged),
+        "add_month_dbt_parse_seconds": round(add_parse, 2),
+        "add_month_dbt_compile_seconds": round(add_compile, 2),
+        "add_month_dbt_execute_seconds": round(add_execute, 2),
+    }
+
+
+def _peer_figures(peers: PeerResult) -> dict[str, Any]:
+    """The peers' figures, by :class:`BenchmarkResult` field."""
+    return {
+        "peer_pandas_seconds": round(peers.pandas_seconds, 2),
+        "peer_polars_seconds": round(peers.polars_seconds, 2),
+        "peer_ours_seconds": round(peers.ours_seconds, 2),
+        "peer_ours_landing_seconds": round(peers.ours_landing_seconds, 2),
+        "peer_ours_dbt_seconds": round(peers.ours_dbt_seconds, 2),
+        "peer_pandas_rss_mb": peers.pandas_rss_mb,
+        "peer_polars_rss_mb": peers.polars_rss_mb,
+        "peer_rows": peers.rows,
+        "peer_values_equal": not peers.mismatches,
+        "peer_mismatches": peers.mismatches,
+    }
 
 
 def scan_floor(data_dir: Path, scratch: Path) -> tuple[float, float, int]:
@@ -497,7 +528,7 @@ def _timed_child(script: Path, *args: str) -> tuple[float, float]:
 def _bootstrap_timing() -> float:
     """dbt's execution time of the bootstrap model in the last build (``target/run_results.json``)."""
     results = json.loads((paths.repo_root() / "target" / "run_results.json").read_text())
-    return sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE)
+    return float(sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE))
 
 
 def _bootstrap_extent(duckdb_path: Path) -> tuple[int, int, int]:

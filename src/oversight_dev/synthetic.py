@@ -195,42 +195,43 @@ class _Sheet:
     rows: list[list[object]]
 
 
-def _write_xlsx(target: Path, sheets: Sequence[_Sheet]) -> None:
-    """A minimal, reproducible XLSX (shared strings, dates as serials with a date format) that python-calamine
-    and openpyxl read. Cells: ``str`` (text), ``int``/``float`` (number), ``date`` (date), ``None`` (no cell)."""
-    strings: dict[str, int] = {}
-    sheet_xml: list[str] = []
-    for sheet in sheets:
-        parts = [
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-        ]
-        width = max((len(r) for r in sheet.rows), default=1)
-        parts.append(f'<dimension ref="A1:{_column_letter(width - 1)}{max(len(sheet.rows), 1)}"/><sheetData>')
-        for r, row in enumerate(sheet.rows, start=1):
-            cells = []
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                ref = f"{_column_letter(c)}{r}"
-                if isinstance(value, str):
-                    index = strings.setdefault(value, len(strings))
-                    cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
-                elif isinstance(value, date):
-                    serial = (value - date(1899, 12, 30)).days
-                    cells.append(f'<c r="{ref}" s="1"><v>{serial}</v></c>')
-                elif isinstance(value, float) and value.is_integer():
-                    cells.append(f'<c r="{ref}"><v>{int(value)}</v></c>')
-                else:
-                    cells.append(f'<c r="{ref}"><v>{value}</v></c>')
-            parts.append(f'<row r="{r}">{"".join(cells)}</row>')
-        parts.append("</sheetData></worksheet>")
-        sheet_xml.append("".join(parts))
+def _sheet_xml(sheet: _Sheet, strings: dict[str, int]) -> str:
+    """One worksheet's XML; its text cells are added to the shared ``strings`` (text -> index)."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    ]
+    width = max((len(r) for r in sheet.rows), default=1)
+    parts.append(f'<dimension ref="A1:{_column_letter(width - 1)}{max(len(sheet.rows), 1)}"/><sheetData>')
+    for r, row in enumerate(sheet.rows, start=1):
+        cells = []
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            ref = f"{_column_letter(c)}{r}"
+            if isinstance(value, str):
+                index = strings.setdefault(value, len(strings))
+                cells.append(f'<c r="{ref}" t="s"><v>{index}</v></c>')
+            elif isinstance(value, date):
+                serial = (value - date(1899, 12, 30)).days
+                cells.append(f'<c r="{ref}" s="1"><v>{serial}</v></c>')
+            elif isinstance(value, float) and value.is_integer():
+                cells.append(f'<c r="{ref}"><v>{int(value)}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        parts.append(f'<row r="{r}">{"".join(cells)}</row>')
+    parts.append("</sheetData></worksheet>")
+    return "".join(parts)
+
+
+def _xlsx_parts(sheets: Sequence[_Sheet], strings: dict[str, int]) -> dict[str, str]:
+    """The workbook's parts other than the worksheets: content types, relationships, workbook, styles (one
+    date format) and the shared strings."""
     shared = "".join(f'<si><t xml:space="preserve">{escape(text)}</t></si>' for text in strings)
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
-    files = {
+    return {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
@@ -287,6 +288,14 @@ def _write_xlsx(target: Path, sheets: Sequence[_Sheet]) -> None:
             f'<sst xmlns="{main}" count="{len(strings)}" uniqueCount="{len(strings)}">{shared}</sst>'
         ),
     }
+
+
+def _write_xlsx(target: Path, sheets: Sequence[_Sheet]) -> None:
+    """A minimal, reproducible XLSX (shared strings, dates as serials with a date format) that python-calamine
+    and openpyxl read. Cells: ``str`` (text), ``int``/``float`` (number), ``date`` (date), ``None`` (no cell)."""
+    strings: dict[str, int] = {}
+    sheet_xml = [_sheet_xml(sheet, strings) for sheet in sheets]
+    files = _xlsx_parts(sheets, strings)
     for i, xml in enumerate(sheet_xml, start=1):
         files[f"xl/worksheets/sheet{i}.xml"] = xml
     partial = target.with_name(f".{target.name}.partial")
@@ -409,38 +418,9 @@ def load_reference(seed: int, root: Path | None = None) -> Reference:
     """Trusts from ``seeds/trust_cohorts.csv`` with region and ICB from ``data/reference/etr.csv`` (or
     ``seeds/trust_reference_supplement.csv``), ICB names from ``data/reference/System-Mapping.csv``."""
     root = root or paths.repo_root()
-    etr = {r[0]: r for r in _read_csv(root / "data" / "reference" / "etr.csv", header=False) if not r[11]}
-    supplement = {r[0]: r for r in _read_csv(root / "seeds" / "trust_reference_supplement.csv")}
     mapping = _read_csv(root / "data" / "reference" / "System-Mapping.csv")
-    icb_names: dict[str, str] = {}
-    icb_regions: dict[str, str] = {}
-    for _code, _name, icb, icb_name, region_name in mapping:
-        icb_names.setdefault(icb.strip(), icb_name.strip())
-        if region_name.strip() in _REGION_BY_MAPPING_NAME:
-            icb_regions.setdefault(icb.strip(), _REGION_BY_MAPPING_NAME[region_name.strip()])
-    icbs: dict[str, Icb] = {}
-    for code, name in sorted(icb_names.items()):
-        short = name.removeprefix("NHS ").removesuffix(" Integrated Care Board").replace(" And ", " and ")
-        short = short.replace(" Of ", " of ").replace(" The ", " the ").replace("-On-", "-on-")
-        size = math.exp(0.35 * _normal(seed, "icb", code))
-        icbs[code] = Icb(code, name, name.upper(), short, icb_regions.get(code, "Y56"), size)
-
-    trusts: list[Org] = []
-    for code, name, cohort, *_rest, evidence in _read_csv(root / "seeds" / "trust_cohorts.csv"):
-        if code in etr:
-            upper, region, icb = etr[code][1], etr[code][2], etr[code][3]
-        elif code in supplement:
-            upper, region, icb = supplement[code][1], supplement[code][2], supplement[code][3]
-        else:  # pragma: no cover - the seed and the reference are kept in step
-            continue
-        org_type = next(
-            (part.split("=", 1)[1] for part in evidence.split("; ") if part.startswith("sickness=")),
-            {"acute": "Acute", "ambulance": "Ambulance"}.get(cohort, "Mental Health"),
-        )
-        specialist = cohort == "acute" and any(word in upper for word in _SPECIALIST_WORDS)
-        childrens = cohort == "acute" and any(word in upper for word in _CHILDRENS_WORDS)
-        size = math.exp(0.45 * _normal(seed, "trust", code)) * (0.35 if specialist or childrens else 1.0)
-        trusts.append(Org(code, name, upper, cohort, org_type, region, icb, size, specialist, childrens))
+    icbs = _load_icbs(seed, mapping)
+    trusts = _load_trusts(seed, root)
     trust_codes = {t.code for t in trusts}
 
     sub_icbs = []
@@ -448,18 +428,7 @@ def load_reference(seed: int, root: Path | None = None) -> Reference:
         stem = icbs[icb].name_upper.removesuffix(" INTEGRATED CARE BOARD") if icb in icbs else f"NHS {icb}"
         sub_icbs.append((sub, icb, f"{stem} ICB - {sub}", math.exp(0.5 * _normal(seed, "sub-icb", sub))))
 
-    ae_sites: list[Org] = []
-    seen: set[str] = set()
-    for code, name, icb, _icb_name, _region in mapping:
-        code = code.strip()
-        if code in trust_codes or code in seen or (len(code) == 3 and code.startswith("R")):
-            continue  # trusts come from the cohort seed; closed trusts (RY9) are not sites
-        seen.add(code)
-        icb = icb.strip()
-        region = icbs[icb].region if icb in icbs else "Y56"
-        size = math.exp(0.6 * _normal(seed, "site", code))
-        ae_sites.append(Org(code, name.strip(), name.strip().upper(), "site", "Others", region, icb, size))
-
+    ae_sites = _load_ae_sites(seed, mapping, icbs, trust_codes)
     icb_list = sorted(icbs.values(), key=lambda i: i.code)
     taken = set(trust_codes) | {s.code for s in ae_sites}
 
@@ -490,6 +459,62 @@ def load_reference(seed: int, root: Path | None = None) -> Reference:
         local_authorities,
         seed,
     )
+
+
+def _load_icbs(seed: int, mapping: list[list[str]]) -> dict[str, Icb]:
+    """The ICBs of the A&E system mapping, by code, with short names, regions and a seeded size."""
+    icb_names: dict[str, str] = {}
+    icb_regions: dict[str, str] = {}
+    for _code, _name, icb, icb_name, region_name in mapping:
+        icb_names.setdefault(icb.strip(), icb_name.strip())
+        if region_name.strip() in _REGION_BY_MAPPING_NAME:
+            icb_regions.setdefault(icb.strip(), _REGION_BY_MAPPING_NAME[region_name.strip()])
+    icbs: dict[str, Icb] = {}
+    for code, name in sorted(icb_names.items()):
+        short = name.removeprefix("NHS ").removesuffix(" Integrated Care Board").replace(" And ", " and ")
+        short = short.replace(" Of ", " of ").replace(" The ", " the ").replace("-On-", "-on-")
+        size = math.exp(0.35 * _normal(seed, "icb", code))
+        icbs[code] = Icb(code, name, name.upper(), short, icb_regions.get(code, "Y56"), size)
+    return icbs
+
+
+def _load_trusts(seed: int, root: Path) -> list[Org]:
+    """The cohort seed's trusts, with region and ICB from the ODS reference (or its supplement)."""
+    etr = {r[0]: r for r in _read_csv(root / "data" / "reference" / "etr.csv", header=False) if not r[11]}
+    supplement = {r[0]: r for r in _read_csv(root / "seeds" / "trust_reference_supplement.csv")}
+    trusts: list[Org] = []
+    for code, name, cohort, *_rest, evidence in _read_csv(root / "seeds" / "trust_cohorts.csv"):
+        if code in etr:
+            upper, region, icb = etr[code][1], etr[code][2], etr[code][3]
+        elif code in supplement:
+            upper, region, icb = supplement[code][1], supplement[code][2], supplement[code][3]
+        else:  # pragma: no cover - the seed and the reference are kept in step
+            continue
+        org_type = next(
+            (part.split("=", 1)[1] for part in evidence.split("; ") if part.startswith("sickness=")),
+            {"acute": "Acute", "ambulance": "Ambulance"}.get(cohort, "Mental Health"),
+        )
+        specialist = cohort == "acute" and any(word in upper for word in _SPECIALIST_WORDS)
+        childrens = cohort == "acute" and any(word in upper for word in _CHILDRENS_WORDS)
+        size = math.exp(0.45 * _normal(seed, "trust", code)) * (0.35 if specialist or childrens else 1.0)
+        trusts.append(Org(code, name, upper, cohort, org_type, region, icb, size, specialist, childrens))
+    return trusts
+
+
+def _load_ae_sites(seed: int, mapping: list[list[str]], icbs: dict[str, Icb], trust_codes: set[str]) -> list[Org]:
+    """The A&E system mapping's organisations that are not trusts (independent sites, ...), once each."""
+    ae_sites: list[Org] = []
+    seen: set[str] = set()
+    for code, name, icb, _icb_name, _region in mapping:
+        code = code.strip()
+        if code in trust_codes or code in seen or (len(code) == 3 and code.startswith("R")):
+            continue  # trusts come from the cohort seed; closed trusts (RY9) are not sites
+        seen.add(code)
+        icb = icb.strip()
+        region = icbs[icb].region if icb in icbs else "Y56"
+        size = math.exp(0.6 * _normal(seed, "site", code))
+        ae_sites.append(Org(code, name.strip(), name.strip().upper(), "site", "Others", region, icb, size))
+    return ae_sites
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -578,87 +603,84 @@ _AE_TOTAL_SPELLINGS = (
 def _ae(ctx: _Context, month: date) -> list[GeneratedFile]:
     fs, rs = ctx.file_seed("nhse_ae_monthly", month), ctx.seed
     ref = ctx.ref
-    winter = _season(month, 1)
     orgs = [t for t in ref.trusts if t.kind == "acute"]
     orgs += [t for t in ref.trusts if t.kind == "mental_health_community" and _unit(rs, "ae-mhc", t.code) < 0.3]
     orgs += ref.ae_sites
-    rows: list[list[object]] = []
-    for org in orgs:
-        code, size = org.code, org.size
-
-        def n(key: str, sigma: float, org_code: str = code) -> float:
-            return math.exp(sigma * _normal(fs, org_code, key))
-
-        def trait(key: str, org_code: str = code) -> float:
-            return _unit(rs, "ae", org_code, key)
-
-        t1 = t2 = other = b1 = b2 = bo = 0
-        other_admissions = 0.0
-        if org.kind == "acute" and not org.specialist:
-            t1 = round(10700 * size * (1 + 0.03 * _season(month, 7)) * n("t1", 0.04))
-            b1 = round(t1 * 0.02 * n("b1", 0.3)) if trait("b1") < 0.25 else 0
-            other = round(4500 * math.sqrt(size) * math.exp(0.6 * _normal(rs, "ae-other", code)) * n("o", 0.05))
-            other = other if trait("other") < 0.65 else 0
-            bo = round(other * 0.05 * n("bo", 0.3)) if trait("bo") < 0.3 else 0
-            t2 = round(900 * math.exp(0.7 * _normal(rs, "ae-t2", code)) * n("t2", 0.05)) if trait("t2") < 0.12 else 0
-            b2 = round(t2 * 0.02) if trait("b2") < 0.05 else 0
-            other_admissions = 1000 * size * n("oea", 0.1) * math.exp(0.3 * _normal(rs, "ae-oea", code))
-        elif org.kind == "acute" and "MOORFIELDS" in org.name_upper:
-            t2 = round(8000 * n("t2", 0.05))
-        elif org.kind == "acute":
-            other_admissions = 60 * math.exp(0.8 * _normal(rs, "ae-oea", code)) * n("oea", 0.2)
-        elif org.kind == "mental_health_community":
-            other = (
-                round(2500 * math.exp(0.7 * _normal(rs, "ae-other", code)) * n("o", 0.05)) if trait("o") < 0.6 else 0
-            )
-            other_admissions = 40 * math.exp(0.5 * _normal(rs, "ae-oea", code)) * n("oea", 0.2)
-        elif trait("open") < 0.92:  # a site: urgent treatment centre, walk-in centre, minor injuries unit
-            other = round(3200 * size * n("o", 0.06))
-        breach1 = min(0.62, 0.36 * math.exp(0.22 * _normal(rs, "ae-breach", code)) * (1 + 0.1 * winter) * n("br", 0.05))
-        o1 = min(t1, round(t1 * breach1))
-        o2 = min(t2, round(t2 * 0.02 * n("o2", 0.5)))
-        oo = min(other, round(other * 0.03 * math.exp(0.6 * _normal(rs, "ae-obr", code)) * n("oo", 0.2)))
-        ob1 = min(b1, round(b1 * 0.2 * n("ob1", 0.3)))
-        obo = min(bo, round(bo * 0.01 * n("obo", 0.5)))
-        dta_4_12 = round(t1 * 0.06 * (breach1 / 0.36) * n("dta", 0.2))
-        dta_12 = round(t1 * 0.033 * (breach1 / 0.36) ** 1.5 * n("dta12", 0.3))
-        ea1 = round(t1 * 0.29 * n("ea1", 0.08))
-        ea2 = round(t2 * 0.03 * n("ea2", 0.3))
-        eao = round(other * 0.01 * n("eao", 0.5)) if trait("eao") < 0.3 else 0
-        parent = REGIONS[org.region][1]
-        rows.append(
-            [
-                f"MSitAE-{_MONTHS_UPPER[month.month]}-{month.year}",
-                code,
-                parent,
-                org.name_upper,
-                t1,
-                t2,
-                other,
-                b1,
-                b2,
-                bo,
-                o1,
-                o2,
-                oo,
-                ob1,
-                0,
-                obo,
-                dta_4_12,
-                dta_12,
-                ea1,
-                ea2,
-                eao,
-                round(other_admissions),
-            ]
-        )
-    rows.sort(key=lambda r: _unit(fs, "order", r[1]))  # the publication is not sorted
+    rows = [_ae_row(org, month, fs, rs) for org in orgs]
+    rows.sort(key=lambda r: _unit(fs, "order", r[0][1]))  # the publication is not sorted
     spelling = _AE_TOTAL_SPELLINGS[int(_unit(ctx.seed, "ae-total", month.isoformat()) * len(_AE_TOTAL_SPELLINGS))]
-    totals = [sum(int(r[i]) for r in rows) for i in range(4, len(AE_HEADER))]  # type: ignore[call-overload]
-    rows.append([*spelling, *totals])
+    totals = [sum(counts[i] for _, counts in rows) for i in range(len(AE_HEADER) - 4)]
     path = ctx.out_dir / f"Monthly-AE-{month_name[month.month]}-{month.year}-SYNTHETIC.csv"
-    count = _write_csv(path, AE_HEADER, rows, "\r\n")
+    count = _write_csv(
+        path, AE_HEADER, [*([*labels, *counts] for labels, counts in rows), [*spelling, *totals]], "\r\n"
+    )
     return [ctx.record(path, "nhse_ae_monthly", month, count)]
+
+
+def _ae_row(org: Org, month: date, fs: int, rs: int) -> tuple[list[str], list[int]]:
+    """One organisation's A&E month: its labels (period, code, parent, name) and its counts, in AE_HEADER order."""
+    code, size = org.code, org.size
+    winter = _season(month, 1)
+
+    def n(key: str, sigma: float, org_code: str = code) -> float:
+        return math.exp(sigma * _normal(fs, org_code, key))
+
+    def trait(key: str, org_code: str = code) -> float:
+        return _unit(rs, "ae", org_code, key)
+
+    t1 = t2 = other = b1 = b2 = bo = 0
+    other_admissions = 0.0
+    if org.kind == "acute" and not org.specialist:
+        t1 = round(10700 * size * (1 + 0.03 * _season(month, 7)) * n("t1", 0.04))
+        b1 = round(t1 * 0.02 * n("b1", 0.3)) if trait("b1") < 0.25 else 0
+        other = round(4500 * math.sqrt(size) * math.exp(0.6 * _normal(rs, "ae-other", code)) * n("o", 0.05))
+        other = other if trait("other") < 0.65 else 0
+        bo = round(other * 0.05 * n("bo", 0.3)) if trait("bo") < 0.3 else 0
+        t2 = round(900 * math.exp(0.7 * _normal(rs, "ae-t2", code)) * n("t2", 0.05)) if trait("t2") < 0.12 else 0
+        b2 = round(t2 * 0.02) if trait("b2") < 0.05 else 0
+        other_admissions = 1000 * size * n("oea", 0.1) * math.exp(0.3 * _normal(rs, "ae-oea", code))
+    elif org.kind == "acute" and "MOORFIELDS" in org.name_upper:
+        t2 = round(8000 * n("t2", 0.05))
+    elif org.kind == "acute":
+        other_admissions = 60 * math.exp(0.8 * _normal(rs, "ae-oea", code)) * n("oea", 0.2)
+    elif org.kind == "mental_health_community":
+        other = round(2500 * math.exp(0.7 * _normal(rs, "ae-other", code)) * n("o", 0.05)) if trait("o") < 0.6 else 0
+        other_admissions = 40 * math.exp(0.5 * _normal(rs, "ae-oea", code)) * n("oea", 0.2)
+    elif trait("open") < 0.92:  # a site: urgent treatment centre, walk-in centre, minor injuries unit
+        other = round(3200 * size * n("o", 0.06))
+    breach1 = min(0.62, 0.36 * math.exp(0.22 * _normal(rs, "ae-breach", code)) * (1 + 0.1 * winter) * n("br", 0.05))
+    o1 = min(t1, round(t1 * breach1))
+    o2 = min(t2, round(t2 * 0.02 * n("o2", 0.5)))
+    oo = min(other, round(other * 0.03 * math.exp(0.6 * _normal(rs, "ae-obr", code)) * n("oo", 0.2)))
+    ob1 = min(b1, round(b1 * 0.2 * n("ob1", 0.3)))
+    obo = min(bo, round(bo * 0.01 * n("obo", 0.5)))
+    dta_4_12 = round(t1 * 0.06 * (breach1 / 0.36) * n("dta", 0.2))
+    dta_12 = round(t1 * 0.033 * (breach1 / 0.36) ** 1.5 * n("dta12", 0.3))
+    ea1 = round(t1 * 0.29 * n("ea1", 0.08))
+    ea2 = round(t2 * 0.03 * n("ea2", 0.3))
+    eao = round(other * 0.01 * n("eao", 0.5)) if trait("eao") < 0.3 else 0
+    labels = [f"MSitAE-{_MONTHS_UPPER[month.month]}-{month.year}", code, REGIONS[org.region][1], org.name_upper]
+    counts = [
+        t1,
+        t2,
+        other,
+        b1,
+        b2,
+        bo,
+        o1,
+        o2,
+        oo,
+        ob1,
+        0,
+        obo,
+        dta_4_12,
+        dta_12,
+        ea1,
+        ea2,
+        eao,
+        round(other_admissions),
+    ]
+    return labels, counts
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -698,8 +720,9 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
             level = base * math.exp(spread * _normal(rs, "ambsys", t.code, count)) * (1 + 0.15 * winter * spread * 4)
             level *= math.exp(0.05 * _normal(fs, t.code, count, "mean"))
             n = v[count] or 0
-            v[total] = round(n * level)
-            v[mean] = round(v[total] / n) if n else None  # type: ignore[operator]
+            total_value = round(n * level)
+            v[total] = total_value
+            v[mean] = round(total_value / n) if n else None
             v[p90] = round(level * ratio * math.exp(0.05 * _normal(fs, t.code, p90))) if n else None
         values[t.code] = v
 
@@ -708,24 +731,23 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
         weights = [values[m.code]["A0"] or 0 for m in members]
         kinds = {c: k for c, k, _ in catalogue}
         for code in codes:
-            cells = [values[m.code][code] for m in members]
-            if kinds[code] == "dot" or any(c is None for c in cells):
+            cells = [c for m in members if (c := values[m.code][code]) is not None]
+            if kinds[code] == "dot" or len(cells) < len(members):
                 out[code] = None
             elif kinds[code] == "rate":
-                out[code] = sum(cells)  # type: ignore[arg-type]
+                out[code] = sum(cells)
             else:
-                out[code] = round(sum(c * w for c, w in zip(cells, weights, strict=True)) / max(sum(weights), 1))  # type: ignore[operator]
+                out[code] = round(sum(c * w for c, w in zip(cells, weights, strict=True)) / max(sum(weights), 1))
         for count, total, mean, p90 in _AMBSYS_PAIRS:
             n = out[count] or 0
-            out[mean] = round(out[total] / n) if n and out[total] is not None else None  # type: ignore[operator]
-            p90s = [
-                (values[m.code][p90], values[m.code][count] or 0) for m in members if values[m.code][p90] is not None
-            ]
-            out[p90] = round(sum(p * c for p, c in p90s) / max(sum(c for _, c in p90s), 1)) if p90s else None  # type: ignore[operator]
+            total_value = out[total]
+            out[mean] = round(total_value / n) if n and total_value is not None else None
+            p90s = [(p, values[m.code][count] or 0) for m in members if (p := values[m.code][p90]) is not None]
+            out[p90] = round(sum(p * c for p, c in p90s) / max(sum(c for _, c in p90s), 1)) if p90s else None
         return out
 
     def cells(v: dict[str, float | None]) -> list[object]:
-        return ["." if v[c] is None else int(v[c]) for c in codes]  # type: ignore[arg-type]
+        return ["." if (x := v[c]) is None else int(x) for c in codes]
 
     rows: list[list[object]] = [[month.year, month.month, "Eng", "Eng", "England", *cells(aggregate(trusts))]]
     for t in sorted(trusts, key=lambda t: t.code):
@@ -735,8 +757,8 @@ def _ambsys(ctx: _Context, month: date) -> list[GeneratedFile]:
         if members:
             rows.append([month.year, month.month, short, region, short, *cells(aggregate(members))])
     path = ctx.out_dir / f"AmbSYS-for-{month_name[month.month]}-{month.year}-SYNTHETIC.csv"
-    count = _write_csv(path, ["Year", "Month", "Region", "Org Code", "Org Name", *codes], rows, "\n")
-    return [ctx.record(path, "nhse_ambsys", month, count)]
+    written = _write_csv(path, ["Year", "Month", "Region", "Org Code", "Org Name", *codes], rows, "\n")
+    return [ctx.record(path, "nhse_ambsys", month, written)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -863,6 +885,10 @@ _CWT_ROUTES = (  # standard, route, monthly patients at size 1, share within sta
 )
 
 
+#: ``add(standard, org, route, modality, cancer, total, within)``: one CWT row (kept when ``total`` > 0).
+_CwtAdd = Callable[[str, str, str, str | None, str, float, float], None]
+
+
 def _cwt(ctx: _Context, month: date) -> list[GeneratedFile]:
     fs, rs = ctx.file_seed("nhse_cwt_provider", month), ctx.seed
     providers = [t for t in ctx.ref.trusts if t.kind == "acute" and "ORTHOPAEDIC" not in t.name_upper]
@@ -880,73 +906,83 @@ def _cwt(ctx: _Context, month: date) -> list[GeneratedFile]:
             rows.append([month, year, mon, standard, org, route, modality, cancer, total, within, total - within])
 
     for t in providers:
-        size = t.size * (0.3 if t.childrens else 1.0)
-        cancer_centre = t.specialist and not t.childrens
-        fds_size = size * (0.1 if cancer_centre else 1.0)
-        fds_rate = min(0.97, 0.77 * math.exp(0.07 * _normal(rs, "cwt-fds", t.code)))
-        blank_modality: str | None = "" if _unit(rs, "cwt-blank", t.code) < 0.5 else None
-        for route, volume, types in (
-            ("URGENT SUSPECTED CANCER", 2600, _FDS_TYPES),
-            ("NATIONAL SCREENING PROGRAMME", 260, _FDS_SCREENING),
-            (
-                "BREAST SYMPTOMATIC, CANCER NOT SUSPECTED",
-                120 if _unit(rs, "cwt-bs", t.code) < 0.5 else 0,
-                ((_FDS_BREAST, 1.0),),
-            ),
-        ):
-            for cancer, share in types:
-                total = _stochastic_round(
-                    fds_size * volume * share * math.exp(0.1 * _normal(fs, t.code, route, cancer)),
-                    fs,
-                    t.code,
-                    route,
-                    cancer,
-                )
-                rate = min(1.0, fds_rate * math.exp(0.05 * _normal(fs, t.code, route, cancer, "r")))
-                within = min(total, _stochastic_round(total * rate, fs, t.code, route, cancer, "w"))
-                add("28-day FDS", t.code, route, blank_modality, cancer, total, within)
-        radiotherapy = cancer_centre or _unit(rs, "cwt-rt", t.code) < 0.45
-        for standard, route, volume, target in _CWT_ROUTES:
-            unit = 2 if standard.startswith("62") else 1  # 62-day counts come in halves (shared patients)
-            rate = min(0.99, target * math.exp(0.08 * _normal(rs, "cwt", t.code, standard)))
-            by_type: dict[str, list[float]] = {}
-            by_modality: dict[str, list[float]] = {m: [0.0, 0.0] for m in _MODALITIES}
-            types = _CANCER_TYPES
-            if route == "Screening":
-                types = tuple(
-                    c for c in _CANCER_TYPES if c[0] in ("Breast", "Lower Gastrointestinal", "Gynaecological")
-                )
-            elif route == "Breast Symptomatic":
-                types = tuple(c for c in _CANCER_TYPES if c[0] == "Breast")
-            for cancer, share, modality_shares in types:
-                shares = [
-                    s if (m != "Radiotherapy" or radiotherapy) else 0.0
-                    for m, s in zip(_MODALITIES, modality_shares, strict=True)
-                ]
-                norm = sum(shares)
-                for modality, s in zip(_MODALITIES, shares, strict=True):
-                    expected = (
-                        size * volume * share * s / norm * math.exp(0.15 * _normal(fs, t.code, route, cancer, modality))
-                    )
-                    total = _stochastic_round(expected * unit, fs, t.code, route, cancer, modality) / unit
-                    within = min(
-                        total, _stochastic_round(total * rate * unit, fs, t.code, route, cancer, modality, "w") / unit
-                    )
-                    cell = by_type.setdefault(cancer, [0.0, 0.0])
-                    cell[0] += total
-                    cell[1] += within
-                    by_modality[modality][0] += total
-                    by_modality[modality][1] += within
-            for cancer, (total, within) in by_type.items():
-                add(standard, t.code, route, "ALL MODALITIES", cancer, total, within)
-            for modality, (total, within) in by_modality.items():
-                add(standard, t.code, route, modality, "ALL CANCERS", total, within)
+        _cwt_fds(t, fs, rs, add)
+        _cwt_treatment(t, fs, rs, add)
     order = {s: i for i, s in enumerate(("28-day FDS", "31-day Combined", "62-day Combined"))}
     rows.sort(key=lambda r: (order[str(r[3])], str(r[5]), str(r[4]), str(r[6] or ""), str(r[7])))
     mon = f"{month_abbr[month.month]}-{month.year}"
     path = ctx.out_dir / f"CWT-CRS-{mon}-to-{mon}-Data-Extract-Provider-SYNTHETIC.xlsx"
     _write_xlsx(path, [_Sheet("CWT CRS Provider Extract", [list(CWT_HEADER), *rows])])
     return [ctx.record(path, "nhse_cwt_provider", month, len(rows))]
+
+
+def _cwt_fds(t: Org, fs: int, rs: int, add: _CwtAdd) -> None:
+    """A provider's 28-day Faster Diagnosis Standard rows, by route and cancer type."""
+    size = t.size * (0.3 if t.childrens else 1.0)
+    cancer_centre = t.specialist and not t.childrens
+    fds_size = size * (0.1 if cancer_centre else 1.0)
+    fds_rate = min(0.97, 0.77 * math.exp(0.07 * _normal(rs, "cwt-fds", t.code)))
+    blank_modality: str | None = "" if _unit(rs, "cwt-blank", t.code) < 0.5 else None
+    for route, volume, types in (
+        ("URGENT SUSPECTED CANCER", 2600, _FDS_TYPES),
+        ("NATIONAL SCREENING PROGRAMME", 260, _FDS_SCREENING),
+        (
+            "BREAST SYMPTOMATIC, CANCER NOT SUSPECTED",
+            120 if _unit(rs, "cwt-bs", t.code) < 0.5 else 0,
+            ((_FDS_BREAST, 1.0),),
+        ),
+    ):
+        for cancer, share in types:
+            total = _stochastic_round(
+                fds_size * volume * share * math.exp(0.1 * _normal(fs, t.code, route, cancer)),
+                fs,
+                t.code,
+                route,
+                cancer,
+            )
+            rate = min(1.0, fds_rate * math.exp(0.05 * _normal(fs, t.code, route, cancer, "r")))
+            within = min(total, _stochastic_round(total * rate, fs, t.code, route, cancer, "w"))
+            add("28-day FDS", t.code, route, blank_modality, cancer, total, within)
+
+
+def _cwt_treatment(t: Org, fs: int, rs: int, add: _CwtAdd) -> None:
+    """A provider's 31-day and 62-day rows: by cancer type (all modalities) and by modality (all cancers)."""
+    size = t.size * (0.3 if t.childrens else 1.0)
+    cancer_centre = t.specialist and not t.childrens
+    radiotherapy = cancer_centre or _unit(rs, "cwt-rt", t.code) < 0.45
+    for standard, route, volume, target in _CWT_ROUTES:
+        unit = 2 if standard.startswith("62") else 1  # 62-day counts come in halves (shared patients)
+        rate = min(0.99, target * math.exp(0.08 * _normal(rs, "cwt", t.code, standard)))
+        by_type: dict[str, list[float]] = {}
+        by_modality: dict[str, list[float]] = {m: [0.0, 0.0] for m in _MODALITIES}
+        types: tuple[tuple[str, float, tuple[float, float, float, float]], ...] = _CANCER_TYPES
+        if route == "Screening":
+            types = tuple(c for c in _CANCER_TYPES if c[0] in ("Breast", "Lower Gastrointestinal", "Gynaecological"))
+        elif route == "Breast Symptomatic":
+            types = tuple(c for c in _CANCER_TYPES if c[0] == "Breast")
+        for cancer, share, modality_shares in types:
+            shares = [
+                s if (m != "Radiotherapy" or radiotherapy) else 0.0
+                for m, s in zip(_MODALITIES, modality_shares, strict=True)
+            ]
+            norm = sum(shares)
+            for modality, s in zip(_MODALITIES, shares, strict=True):
+                expected = (
+                    size * volume * share * s / norm * math.exp(0.15 * _normal(fs, t.code, route, cancer, modality))
+                )
+                total = _stochastic_round(expected * unit, fs, t.code, route, cancer, modality) / unit
+                within = min(
+                    total, _stochastic_round(total * rate * unit, fs, t.code, route, cancer, modality, "w") / unit
+                )
+                cell = by_type.setdefault(cancer, [0.0, 0.0])
+                cell[0] += total
+                cell[1] += within
+                by_modality[modality][0] += total
+                by_modality[modality][1] += within
+        for cancer, (total, within) in by_type.items():
+            add(standard, t.code, route, "ALL MODALITIES", cancer, total, within)
+        for modality, (total, within) in by_modality.items():
+            add(standard, t.code, route, modality, "ALL CANCERS", total, within)
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1242,21 +1278,38 @@ def _rtt_reference(ctx: _Context) -> None:
     )
 
 
+#: The scratch columns of the 105 week bands (``b000`` ... ``b104``).
+_RTT_BAND_COLUMNS = [f"b{w:03d}" for w in range(105)]
+
+
 def _rtt(ctx: _Context, month: date) -> list[GeneratedFile]:
     _tables_once(ctx, "rtt", lambda: _rtt_reference(ctx))
     fs = ctx.file_seed("nhse_rtt_full_extract", month)
+    _rtt_stage(ctx, month, fs)
+    query = _rtt_query(month)
+    con = ctx.con
+    member = f"{_month_end(month):%Y%m%d}-RTT-{month_name[month.month]}-{month.year}-full-extract-SYNTHETIC.csv"
+    csv_path = ctx.scratch / member
+    rows = _copy_csv(ctx.con, query, csv_path, "")
+    raw = csv_path.stat().st_size
+    path = ctx.out_dir / f"Full-CSV-data-file-{month_abbr[month.month]}{month.year % 100:02d}-ZIP-SYNTHETIC.zip"
+    _zip_single(path, member, csv_path)
+    csv_path.unlink()
+    con.execute("DROP TABLE rtt_kept")
+    return [ctx.record(path, "nhse_rtt_full_extract", month, rows, raw)]
+
+
+def _rtt_stage(ctx: _Context, month: date, fs: int) -> None:
+    """``rtt_kept``: the month's rows per (provider, commissioner) pair, part and treatment function, with
+    the week bands, known and unknown clock starts, plus a ``C_999`` total per pair and part."""
     winter = _season(month, 1)
     parts = ", ".join(f"('{p}', '{d}', {v}, {t}, {i})" for i, (p, d, v, t) in enumerate(RTT_PARTS))
-    band_cols = [f"b{w:03d}" for w in range(105)]
+    band_cols = _RTT_BAND_COLUMNS
     band_exprs = ", ".join(
         f"CASE WHEN part <> 'Part_3' THEN sround(n * ws[{w + 1}], {fs}, row_id, {w}, 61) END AS {c}"
         for w, c in enumerate(band_cols)
     )
     band_sum = " + ".join(f"coalesce({c}, 0)" for c in band_cols)
-    blanks = ", ".join(
-        f'CASE WHEN NOT (r.sparse AND r.{c} = 0) THEN r.{c} END AS "{name}"'
-        for c, name in zip(band_cols, RTT_BANDS, strict=True)
-    )
     con = ctx.con
     # Staged through tables: DuckDB would otherwise inline the banded rows into every later use.
     con.execute(
@@ -1305,7 +1358,15 @@ def _rtt(ctx: _Context, month: date) -> list[GeneratedFile]:
         FROM rtt_kept GROUP BY pair_id, part
         """
     )
-    query = f"""
+
+
+def _rtt_query(month: date) -> str:
+    """The full extract's rows, in the published column order, from ``rtt_kept``."""
+    blanks = ", ".join(
+        f'CASE WHEN NOT (r.sparse AND r.{c} = 0) THEN r.{c} END AS "{name}"'
+        for c, name in zip(_RTT_BAND_COLUMNS, RTT_BANDS, strict=True)
+    )
+    return f"""
         SELECT 'RTT-{month_name[month.month]}-{month.year}' AS "Period", p.icb AS "Provider Parent Org Code",
             p.icb_name AS "Provider Parent Name", p.code AS "Provider Org Code", p.name AS "Provider Org Name",
             nullif(c.parent, '') AS "Commissioner Parent Org Code",
@@ -1323,15 +1384,6 @@ def _rtt(ctx: _Context, month: date) -> list[GeneratedFile]:
         JOIN rtt_commissioners AS c ON c.code = pr.commissioner
         ORDER BY r.pair_id, r.part_no, r.tf
     """
-    member = f"{_month_end(month):%Y%m%d}-RTT-{month_name[month.month]}-{month.year}-full-extract-SYNTHETIC.csv"
-    csv_path = ctx.scratch / member
-    rows = _copy_csv(ctx.con, query, csv_path, "")
-    raw = csv_path.stat().st_size
-    path = ctx.out_dir / f"Full-CSV-data-file-{month_abbr[month.month]}{month.year % 100:02d}-ZIP-SYNTHETIC.zip"
-    _zip_single(path, member, csv_path)
-    csv_path.unlink()
-    con.execute("DROP TABLE rtt_kept")
-    return [ctx.record(path, "nhse_rtt_full_extract", month, rows, raw)]
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -1560,49 +1612,60 @@ def _mhsds_query(ctx: _Context, month: date, kind: str, fs: int) -> str:
     end = _month_end(month).strftime("%d/%m/%Y")
     starts = {p: add_months(month, -k).strftime("%d/%m/%Y") for p, k in (("month", 0), ("quarter", 2), ("year", 11))}
     in_file = {"main": "in_main", "oaps_acute": "in_oaps", "oaps_non_acute": "in_oaps", "4ww": "in_4ww"}[kind]
-    icb_rows = kind in ("main", "4ww")
-    key_rows = ""
-    if kind == "main":
-        key_rows = f"""
-        , key_base AS (
-            SELECT code,
-                sround(110 * size * exp(0.2 * z({rs}, code, 'ccr', 91) + 0.1 * z({fs}, code, 71, 92)),
-                    {fs}, code, 71, 93) AS ccr71,
-                least(0.98, 0.85 * exp(0.08 * z({rs}, code, 'f73', 94))) AS f73,
-                least(0.97, 0.7 * exp(0.12 * z({rs}, code, 'f120', 95) + 0.04 * z({fs}, code, 120, 96))) AS f120,
-                sround(60 * size * exp(0.2 * z({rs}, code, 'mhs140', 97) + 0.1 * z({fs}, code, 140, 98)),
-                    {fs}, code, 140, 99) AS mhs140,
-                least(0.6, 0.22 * exp(0.3 * z({rs}, code, 'r100', 100))) AS r100,
-                sround(25 * size * exp(0.2 * z({rs}, code, 'mhs141', 101) + 0.1 * z({fs}, code, 141, 102)),
-                    {fs}, code, 141, 103) AS mhs141,
-                least(0.8, 0.35 * exp(0.3 * z({rs}, code, 'r102', 104))) AS r102,
-                5200 * size * exp(0.3 * z({rs}, code, 'mhs95', 105)) AS n95_base,
-                0.05 + 0.04 * z({rs}, code, 'g95', 106) AS g95
-            FROM p WHERE nhs
-        ),
-        key_counts AS (
-            SELECT code, ccr71, sround(ccr71 * f73, {fs}, code, 73, 107) AS ccr73, f120, mhs140,
-                sround(mhs140 * r100, {fs}, code, 100, 108) AS mhs100, mhs141,
-                sround(mhs141 * r102, {fs}, code, 102, 109) AS mhs102,
-                round(n95_base * exp(g95 * ({mi} - 24300) / 12 + 0.02 * z({rs}, code, {mi}, 110))) AS n95,
-                round(n95_base * exp(g95 * ({mi} - 12 - 24300) / 12 + 0.02 * z({rs}, code, {mi - 12}, 110)))
-                    AS n95_prior
-            FROM key_base
-        ),
-        key_values AS (
-            SELECT code, measure_id, raw, support FROM (
-                SELECT code, sround(ccr73 * f120, {fs}, code, 120, 111) AS ccr120, * EXCLUDE (code) FROM key_counts
-            ) CROSS JOIN LATERAL (VALUES
-                ('CCR71', ccr71, ccr71), ('CCR73', ccr73, ccr73), ('CCR120', ccr120, ccr120),
-                ('CCR120c', 100.0 * ccr120 / nullif(ccr73, 0), ccr73),
-                ('MHS140', mhs140, mhs140), ('MHS100', mhs100, mhs100),
-                ('MHS100b', 100.0 * mhs100 / nullif(mhs140, 0), mhs140),
-                ('MHS141', mhs141, mhs141), ('MHS102', mhs102, mhs102),
-                ('MHS102b', 100.0 * mhs102 / nullif(mhs141, 0), mhs141),
-                ('MHS95', n95, n95), ('MHS95h', 100.0 * (n95 / nullif(n95_prior, 0) - 1), n95_prior)
-            ) AS v(measure_id, raw, support)
-        )"""
-    base = f"""
+    key_rows = _mhsds_key_rows(rs, fs, mi) if kind == "main" else ""
+    return _mhsds_provider_sql(kind, in_file, rs, fs, key_rows) + _mhsds_output_sql(
+        fs, kind in ("main", "4ww"), starts, end
+    )
+
+
+def _mhsds_key_rows(rs: int, fs: int, mi: int) -> str:
+    """The main file's key measures (CCR, MHS95/100/102/140/141), drawn together so their ratios hold: extra CTEs
+    ``key_base``, ``key_counts``, ``key_values``, each preceded by a comma."""
+    return f"""
+    , key_base AS (
+        SELECT code,
+            sround(110 * size * exp(0.2 * z({rs}, code, 'ccr', 91) + 0.1 * z({fs}, code, 71, 92)),
+                {fs}, code, 71, 93) AS ccr71,
+            least(0.98, 0.85 * exp(0.08 * z({rs}, code, 'f73', 94))) AS f73,
+            least(0.97, 0.7 * exp(0.12 * z({rs}, code, 'f120', 95) + 0.04 * z({fs}, code, 120, 96))) AS f120,
+            sround(60 * size * exp(0.2 * z({rs}, code, 'mhs140', 97) + 0.1 * z({fs}, code, 140, 98)),
+                {fs}, code, 140, 99) AS mhs140,
+            least(0.6, 0.22 * exp(0.3 * z({rs}, code, 'r100', 100))) AS r100,
+            sround(25 * size * exp(0.2 * z({rs}, code, 'mhs141', 101) + 0.1 * z({fs}, code, 141, 102)),
+                {fs}, code, 141, 103) AS mhs141,
+            least(0.8, 0.35 * exp(0.3 * z({rs}, code, 'r102', 104))) AS r102,
+            5200 * size * exp(0.3 * z({rs}, code, 'mhs95', 105)) AS n95_base,
+            0.05 + 0.04 * z({rs}, code, 'g95', 106) AS g95
+        FROM p WHERE nhs
+    ),
+    key_counts AS (
+        SELECT code, ccr71, sround(ccr71 * f73, {fs}, code, 73, 107) AS ccr73, f120, mhs140,
+            sround(mhs140 * r100, {fs}, code, 100, 108) AS mhs100, mhs141,
+            sround(mhs141 * r102, {fs}, code, 102, 109) AS mhs102,
+            round(n95_base * exp(g95 * ({mi} - 24300) / 12 + 0.02 * z({rs}, code, {mi}, 110))) AS n95,
+            round(n95_base * exp(g95 * ({mi} - 12 - 24300) / 12 + 0.02 * z({rs}, code, {mi - 12}, 110)))
+                AS n95_prior
+        FROM key_base
+    ),
+    key_values AS (
+        SELECT code, measure_id, raw, support FROM (
+            SELECT code, sround(ccr73 * f120, {fs}, code, 120, 111) AS ccr120, * EXCLUDE (code) FROM key_counts
+        ) CROSS JOIN LATERAL (VALUES
+            ('CCR71', ccr71, ccr71), ('CCR73', ccr73, ccr73), ('CCR120', ccr120, ccr120),
+            ('CCR120c', 100.0 * ccr120 / nullif(ccr73, 0), ccr73),
+            ('MHS140', mhs140, mhs140), ('MHS100', mhs100, mhs100),
+            ('MHS100b', 100.0 * mhs100 / nullif(mhs140, 0), mhs140),
+            ('MHS141', mhs141, mhs141), ('MHS102', mhs102, mhs102),
+            ('MHS102b', 100.0 * mhs102 / nullif(mhs141, 0), mhs141),
+            ('MHS95', n95, n95), ('MHS95h', 100.0 * (n95 / nullif(n95_prior, 0) - 1), n95_prior)
+        ) AS v(measure_id, raw, support)
+    )"""
+
+
+def _mhsds_provider_sql(kind: str, in_file: str, rs: int, fs: int, key_rows: str) -> str:
+    """The query's first CTEs: measures and providers of the file, their base values, provider rows (key measures
+    from ``key_rows`` where given) and the breakdown rows, ending with a comma."""
+    return f"""
         WITH m AS (SELECT * FROM mh_measures WHERE file_kind = '{kind}'),
         p AS (SELECT * FROM mh_providers WHERE {in_file}),
         pm AS (
@@ -1646,6 +1709,12 @@ def _mhsds_query(ctx: _Context, month: date, kind: str, fs: int) -> str:
             FROM pm JOIN mh_receiving AS r ON r.sender = pm.code
             WHERE pm.breakdown LIKE '%Receiving Provider'
         ),
+"""
+
+
+def _mhsds_output_sql(fs: int, icb_rows: bool, starts: dict[str, str], end: str) -> str:
+    """The query's last CTEs (ICB and national rows, suppression and rounding) and its select, in the file's order."""
+    return f"""
         sub_national AS (
             SELECT * FROM provider_rows
             UNION ALL SELECT * FROM detail_rows
@@ -1697,7 +1766,6 @@ def _mhsds_query(ctx: _Context, month: date, kind: str, fs: int) -> str:
         ORDER BY CASE breakdown WHEN 'England' THEN 0 WHEN 'ICB of GP Practice or Residence' THEN 1 ELSE 2 END,
             breakdown, primary_level, m_no, secondary_level, secondary_desc
     """
-    return base
 
 
 def _mhsds(ctx: _Context, month: date) -> list[GeneratedFile]:
@@ -1728,16 +1796,10 @@ _CHS_TABLES = (
 )
 
 
-def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
-    fs, rs, ref = ctx.file_seed("chs_waiting_list_total", month), ctx.seed, ctx.ref
-    services = [
-        (name, float(share), float(mean), float(r52), float(r104), flag == "1")
-        for name, share, mean, r52, r104, flag in _read_csv(CATALOGUE_DIR / "chs_services.csv")
-    ]
-    providers = [t for t in ref.trusts if t.kind == "mental_health_community"]
-    providers += [t for t in ref.trusts if t.kind == "acute" and _unit(rs, "csds-acute", t.code) < 0.45]
-    providers += ref.community_independent[: max(2, round(20 * min(1.0, ctx.scale)))]
-    # values[org][service] = (total, 52-104 weeks, over 104 weeks)
+def _chs_values(
+    providers: Sequence[Org], services: Sequence[tuple[str, float, float, float, float, bool]], rs: int, fs: int
+) -> dict[str, dict[str, tuple[int, int, int]]]:
+    """``values[org][service] = (total, 52-104 weeks, over 104 weeks)`` for the services each provider runs."""
     values: dict[str, dict[str, tuple[int, int, int]]] = {}
     for p in providers:
         cells: dict[str, tuple[int, int, int]] = {}
@@ -1754,6 +1816,19 @@ def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
             w104 = min(total - w52, round(total * r104 * math.exp(0.6 * _normal(rs, "chs104", p.code, name) - 0.18)))
             cells[name] = (total, w52, w104)
         values[p.code] = cells
+    return values
+
+
+def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
+    fs, rs, ref = ctx.file_seed("chs_waiting_list_total", month), ctx.seed, ctx.ref
+    services = [
+        (name, float(share), float(mean), float(r52), float(r104), flag == "1")
+        for name, share, mean, r52, r104, flag in _read_csv(CATALOGUE_DIR / "chs_services.csv")
+    ]
+    providers = [t for t in ref.trusts if t.kind == "mental_health_community"]
+    providers += [t for t in ref.trusts if t.kind == "acute" and _unit(rs, "csds-acute", t.code) < 0.45]
+    providers += ref.community_independent[: max(2, round(20 * min(1.0, ctx.scale)))]
+    values = _chs_values(providers, services, rs, fs)
 
     def aggregate(members: Sequence[Org]) -> dict[str, tuple[int, int, int]]:
         out: dict[str, tuple[int, int, int]] = {}
@@ -1784,7 +1859,7 @@ def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
             "Cover page",
             [
                 ["Title:", "Community Health Services Waiting Times"],
-                ["Summary:", "SYNTHETIC DATA generated by oversight.synthetic; not real statistics."],
+                ["Summary:", "SYNTHETIC DATA generated by oversight_dev.synthetic; not real statistics."],
                 ["Period:", f"01 April {fiscal} - 31 March {fiscal + 1}"],
                 ["Source:", "Community Health Services (CHS) SitRep"],
                 ["Basis:", "Provider"],
@@ -1800,8 +1875,8 @@ def _chs(ctx: _Context, month: date) -> list[GeneratedFile]:
             ["* Safeguarding and looked after children teams are only published at national level (total list)."],
             list(header),
         ]
-        for org_type, code, name, cells in orgs:
-            row: list[object] = [org_type, code, name]
+        for org_type, org_code, name, cells in orgs:
+            row: list[object] = [org_type, org_code, name]
             for service, *_ in services:
                 value = cells.get(service)
                 row.append(None if value is None or value[index] < 0 else value[index])
@@ -1907,10 +1982,10 @@ def _write_readme(
     first = month_range(end_month, months)[0]
     text = f"""# SYNTHETIC DATA - NOT REAL NHS STATISTICS
 
-Every data file in this folder is **synthetic**: generated by `oversight.synthetic` (`scripts/generate_synthetic.py`)
-in the exact layouts of the NHS England / NHS England Digital publications (raw_formats.md), with invented values.
-Do not read any figure here as a statement about a real organisation. Every generated file name contains
-`SYNTHETIC`; invented non-NHS providers are named `SYNTHETIC ...`.
+Every data file in this folder is **synthetic**: generated by `oversight_dev.synthetic`
+(`scripts/generate_synthetic.py`) in the exact layouts of the NHS England / NHS England Digital publications
+(raw_formats.md), with invented values. Do not read any figure here as a statement about a real organisation.
+Every generated file name contains `SYNTHETIC`; invented non-NHS providers are named `SYNTHETIC ...`.
 
 - seed: {seed}
 - scale: {scale:g}
