@@ -168,17 +168,17 @@ class DbtArtifacts:
         return " ".join([*parts, f"TOTAL={len(results)}"])
 
     def test_summary(self) -> dict[str, object]:
-        """The data and unit tests of the run: counts per status, the ones not passed, elapsed seconds."""
+        """The data and unit tests of the run: counts per status and the ones not passed (no timings: the release
+        manifest holding this is the same for two builds of the same inputs; timings are in :meth:`results`)."""
         tests = [r for r in self.results() if r.resource_type in ("test", "unit_test")]
         return {
             "tests": len(tests),
             "statuses": dict(sorted(Counter(r.status for r in tests).items())),
-            "not_passed": [
+            "not_passed": [  # in name order (dbt's threads finish in any order)
                 {"test": r.name, "status": r.status, "failures": r.failures, "failing_rows": r.relation}
-                for r in tests
+                for r in sorted(tests, key=lambda r: r.unique_id)
                 if r.status != "pass"
             ],
-            "elapsed_seconds": round(float((self.run_results or {}).get("elapsed_time") or 0.0), 1),
         }
 
     def failures(self) -> list[NodeResult]:
