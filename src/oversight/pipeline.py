@@ -19,7 +19,6 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from oversight import paths, settings
+from oversight.artifacts import ArtifactsError, DbtArtifacts, dbt_command, target_dir_for
 from oversight.errors import OversightError
 from oversight.landing import LandingReport, land
 from oversight.quality import load_config
@@ -118,6 +118,8 @@ class CandidateWarehouse:
         self.scratch = scratch
         self.target = target
         self.dbt_summary = dbt_summary
+        #: the build's manifest and run results (its own target folder, ``<warehouse>.dbt/``)
+        self.artifacts: DbtArtifacts | None = None
         self.previous = target.with_name(target.name + ".previous")
         self.swapped = False
         self.had_previous = False
@@ -190,27 +192,25 @@ def candidate_warehouse(
             f"the scratch copy of the warehouse could not be made ({_os_problem(exc, scratch)}); "
             f"the warehouse {duckdb_path} was left as it was"
         ) from exc
-    command = [*_dbt_command(), "build", "--project-dir", str(root), "--profiles-dir", str(root)]
-    if not unit_tests:
-        command += ["--exclude-resource-type", "unit_test"]
-    command += list(dbt_args)
-    if dbt_vars:
-        command += ["--vars", json.dumps(dbt_vars)]
-    env = dict(os.environ)
-    env[paths.DUCKDB_PATH_ENV] = str(scratch)
-    env[paths.LANDING_DIR_ENV] = str(landing_dir.resolve())
-    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
-    limits = settings.duckdb_settings()  # profiles.yml reads these, so dbt and landing share one setting
-    env.setdefault(settings.THREADS_ENV, str(limits.threads))
-    env.setdefault(settings.MEMORY_LIMIT_ENV, limits.memory_limit)
+    target = target_dir_for(duckdb_path)
+    command = _build_command(root, target, dbt_args, dbt_vars, unit_tests)
+    env = _build_env(scratch, landing_dir)
     candidate = CandidateWarehouse(scratch, duckdb_path, "dbt build passed")
     try:
+        (target / "run_results.json").unlink(missing_ok=True)
         returncode, output = _run_child(command, cwd=root, env=env)
+        artifacts = _artifacts(target)
         if returncode != 0:
-            raise BuildError(_describe_failure(output) + f"\nthe warehouse {duckdb_path} was left as it was")
-        done = [line for line in output.splitlines() if "Done. PASS=" in line]
-        if done:
-            candidate.dbt_summary = done[-1].split("  ", 1)[-1].strip()
+            (target / "run_results.json").unlink(missing_ok=True)  # not the results of the warehouse kept
+            raise BuildError(
+                _describe_failure(output, artifacts)
+                + _keep_failed(scratch, artifacts)
+                + f"\nthe warehouse {duckdb_path} was left as it was"
+            )
+        if artifacts is None:
+            raise BuildError(f"dbt build wrote no artifacts into {target}; the warehouse {duckdb_path} was left as is")
+        candidate.artifacts = artifacts
+        candidate.dbt_summary = artifacts.summary()
         yield candidate
     except BaseException:
         candidate.undo()
@@ -241,10 +241,55 @@ def build(
     return candidate.dbt_summary
 
 
-def _dbt_command() -> list[str]:
-    """dbt of this environment (next to the Python running), else the first ``dbt`` on the PATH."""
-    dbt = Path(sys.executable).with_name("dbt")
-    return [str(dbt) if dbt.exists() else "dbt"]
+def _build_command(
+    root: Path, target: Path, dbt_args: Sequence[str], dbt_vars: dict[str, object] | None, unit_tests: bool
+) -> list[str]:
+    """``dbt build`` of the project with its artifacts and log in ``target`` (a folder per warehouse)."""
+    command = [*dbt_command(), "build", "--project-dir", str(root), "--profiles-dir", str(root)]
+    command += ["--target-path", str(target), "--log-path", str(target)]
+    if not unit_tests:
+        command += ["--exclude-resource-type", "unit_test"]
+    command += list(dbt_args)
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
+    return command
+
+
+def _build_env(scratch: Path, landing_dir: Path) -> dict[str, str]:
+    """The environment of ``dbt build``: the scratch warehouse, the landing zone and the DuckDB limits."""
+    env = dict(os.environ)
+    env[paths.DUCKDB_PATH_ENV] = str(scratch)
+    env[paths.LANDING_DIR_ENV] = str(landing_dir.resolve())
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    limits = settings.duckdb_settings()  # profiles.yml reads these, so dbt and landing share one setting
+    env.setdefault(settings.THREADS_ENV, str(limits.threads))
+    env.setdefault(settings.MEMORY_LIMIT_ENV, limits.memory_limit)
+    return env
+
+
+def _keep_failed(scratch: Path, artifacts: DbtArtifacts | None) -> str:
+    """Keep a build whose tests failed as ``<warehouse>.failed`` (their failing rows are in its ``dbt_test__audit``
+    schema); the line saying where, or nothing if there is nothing to query."""
+    if artifacts is None or not any(r.relation for r in artifacts.failures()) or not scratch.is_file():
+        return ""
+    failed = scratch.with_name(scratch.name.removesuffix(".building") + ".failed")
+    try:
+        os.replace(scratch, failed)
+    except OSError as exc:
+        log.warning("the failed build could not be kept: %s", _os_problem(exc, failed))
+        return ""
+    return f"\nthe failed build is kept in {failed}: query its failing rows there"
+
+
+def _artifacts(target: Path) -> DbtArtifacts | None:
+    """The manifest and run results dbt wrote into ``target`` (None if it stopped before writing them)."""
+    if not (target / "run_results.json").is_file():
+        return None
+    try:
+        return DbtArtifacts.load(target)
+    except ArtifactsError as exc:
+        log.warning("%s", exc)
+        return None
 
 
 def _os_problem(exc: OSError, default: Path) -> str:
@@ -298,8 +343,12 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def _describe_failure(output: str) -> str:
-    """The part of dbt's log a reader needs: the failing nodes and their messages."""
+def _describe_failure(output: str, artifacts: DbtArtifacts | None = None) -> str:
+    """The failing nodes and their messages: from ``run_results.json``, else the tail of dbt's log (dbt stopped
+    before running a node, e.g. a compilation error)."""
+    failed = artifacts.describe_failures() if artifacts is not None else ""
+    if failed:
+        return "dbt build failed:\n" + failed
     lines = output.splitlines()
     start = next(
         (i for i, line in enumerate(lines) if "Completed with" in line or "Encountered an error" in line),
@@ -346,11 +395,15 @@ def summarise(duckdb_path: Path) -> RunResult:
 def vars_for_data_dir(data_dir: Path, dbt_vars: dict[str, object] | None = None) -> dict[str, object]:
     """dbt vars for a build of ``data_dir``: the acceptance checks of the embedded real files (named trusts and
     months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``; the gate's
-    reconciliation exceptions (``config/quality_gate.yml``) reach ``rpt_reconciliation``."""
+    reconciliation exceptions (``config/quality_gate.yml``) reach ``rpt_reconciliation`` and its completeness data
+    sources the qa models."""
+    config = load_config()
     merged: dict[str, object] = {
         "check_embedded_data": data_dir.resolve() == paths.default_data_dir().resolve(),
         # explained, dated differences from NHS England's figures (config/quality_gate.yml)
-        "reconciliation_exceptions": [e.as_var() for e in load_config().reconciliation_exceptions],
+        "reconciliation_exceptions": [e.as_var() for e in config.reconciliation_exceptions],
+        # the routes the gate's qa models hold to coverage and quarter-on-quarter stability
+        "gate_completeness_data_sources": list(config.completeness_data_sources),
     }
     merged.update(dbt_vars or {})
     return merged

@@ -36,20 +36,23 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import yaml
 
 from oversight import paths
+from oversight.artifacts import DbtArtifacts, for_warehouse
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
 from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
 from oversight.pipeline import candidate_warehouse, vars_for_data_dir, warehouse_lock
-from oversight.quality import PUBLIC_MARTS, GateResult, QualityGateError, load_config, run_gate
+from oversight.quality import GateConfig, GateResult, QualityGateError, load_config, run_gate
 
 __all__ = ["PublishError", "PublishResult", "default_releases_dir", "methodology_settings", "publish"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 INCOMPLETE = ".incomplete"
 LATEST = "latest"
@@ -71,6 +74,8 @@ class PublishResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     #: league-table trusts with no ODS record valid at the quarter (no ICB; UNMAPPED in the ICB aggregates)
     absent_from_ods: list[dict[str, str]] = field(default_factory=list)
+    #: the build's dbt tests (``run_results.json``), as the release manifest records them
+    dbt_tests: dict[str, object] = field(default_factory=dict)
 
     def summary(self) -> str:
         warnings = [
@@ -83,12 +88,22 @@ class PublishResult:
                 *warnings,
                 f"release: {self.release}",
                 f"quarter: {self.quarter}",
+                f"dbt build: {self.dbt}",
+                "dbt tests: " + _describe_tests(self.dbt_tests),
                 f"quality gate passed: {self.gate.evaluated} expectations; "
                 f"Data Docs {self.release / 'data_docs' / 'index.html'}",
                 "rows: " + ", ".join(f"{mart} {count}" for mart, count in self.row_counts.items()),
                 f"site: {self.site_index}",
             ]
         )
+
+
+def _describe_tests(report: dict[str, object]) -> str:
+    """``412 (pass 410, warn 2)`` from the release manifest's ``dbt_tests``."""
+    statuses = report.get("statuses")
+    if not isinstance(statuses, dict):
+        return str(report.get("note") or "none")
+    return f"{report.get('tests')} (" + ", ".join(f"{k} {v}" for k, v in statuses.items()) + ")"
 
 
 def default_releases_dir() -> Path:
@@ -214,25 +229,44 @@ def _render_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) 
     return Path(render_site(duckdb_path, out_dir, settings=settings))
 
 
+@dataclass
+class _Publication:
+    """One publish run: its settings and what it learns on the way (the gate's result, trusts without ODS)."""
+
+    releases: Path
+    work: Path
+    config: GateConfig
+    settings: dict[str, object]
+    quarter: str | None
+    dbt_summary: str = "not rebuilt (gated as it was)"
+    gates: list[GateResult] = field(default_factory=list)
+    absent: list[dict[str, str]] = field(default_factory=list)
+    dbt_tests: dict[str, object] = field(default_factory=dict)
+
+
+def _dbt_report(artifacts: DbtArtifacts) -> dict[str, object]:
+    """The dbt side of the release report: the build's tests from ``run_results.json`` (none when not rebuilt)."""
+    if artifacts.run_results is None:
+        return {"tests": None, "note": "the warehouse was published as built: no dbt results of its build at hand"}
+    return artifacts.test_summary()
+
+
 def _write_release(
-    duckdb_path: Path,
-    target: Path,
-    quarter: str,
-    gate: GateResult,
-    settings: dict[str, object],
-    dbt_summary: str,
-    absent_from_ods: Sequence[dict[str, str]] = (),
+    duckdb_path: Path, target: Path, quarter: str, run: _Publication, artifacts: DbtArtifacts
 ) -> tuple[Path, dict[str, int]]:
     target.mkdir(parents=True)
+    marts = artifacts.exported_marts()
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
-        export_marts(con, target / "marts")
+        export_marts(con, target / "marts", marts)
         export_nhse_layouts(con, target / "nhse", quarter)
         row_counts = {
             mart: int(con.execute(f"select count(*) from marts.{mart}").fetchone()[0])  # type: ignore[index]
-            for mart in PUBLIC_MARTS
+            for mart in marts
         }
+    gate = run.gates[-1]
+    run.dbt_tests = _dbt_report(artifacts)
     shutil.copytree(gate.data_docs, target / "data_docs")
-    site_index = _render_site(duckdb_path, target / "site", settings)
+    site_index = _render_site(duckdb_path, target / "site", run.settings)
     if not site_index.is_file():
         raise PublishError(f"the website was not written: {site_index} is missing")
     files = {
@@ -245,16 +279,17 @@ def _write_release(
         "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git": _git_commit(),
         "versions": _versions(),
-        "methodology_settings": settings,
+        "methodology_settings": run.settings,
         "configuration_files": {
             str(p.relative_to(paths.repo_root())): _sha256(p)
             for p in sorted([*(paths.repo_root() / "seeds").glob("*.csv"), *(paths.repo_root() / "config").glob("*")])
             if p.is_file()
         },
-        "dbt_build": dbt_summary,
+        "dbt_build": run.dbt_summary,
+        "dbt_tests": run.dbt_tests,
         "quality_gate": {"expectations": gate.evaluated, "passed": gate.success},
         "row_counts": row_counts,
-        "trusts_absent_from_ods": list(absent_from_ods),
+        "trusts_absent_from_ods": list(run.absent),
         "files": files,
     }
     (target / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n", encoding="utf-8")
@@ -319,6 +354,75 @@ def _withdraw(releases: Path, final: Path) -> None:
             stale.unlink()
 
 
+#: What placing a release gives: the release folder, the site index (relative), the quarter, the row counts.
+_Placed = tuple[Path, Path, str, dict[str, int]]
+
+
+def _release(run: _Publication, warehouse: Path, artifacts: DbtArtifacts, swap: Callable[[], None]) -> _Placed:
+    """Gate ``warehouse``, write the release from it, place it, call ``swap``, point ``latest`` at it."""
+    gate = run_gate(warehouse, run.work, run.config)
+    run.gates.append(gate)
+    if not gate.success:
+        raise QualityGateError(gate.report())
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        release_quarter = _release_quarter(con, run.quarter)
+        run.absent.extend(_absent_from_ods(con))
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = f"{_folder_name(release_quarter)}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    staging = run.releases / INCOMPLETE / name
+    final: Path | None = None
+    try:
+        site_index, row_counts = _write_release(warehouse, staging, release_quarter, run, artifacts)
+        final = _place_release(run.releases, staging, release_quarter, stamp)
+        swap()
+        _point_latest(run.releases, final)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if final is not None:
+            _withdraw(run.releases, final)
+        if isinstance(exc, OSError):
+            raise PublishError(f"the release could not be written: {_os_problem(exc, staging)}") from exc
+        raise
+    return final, site_index.relative_to(staging), release_quarter, row_counts
+
+
+def _rebuild_and_release(
+    run: _Publication,
+    data_dir: Path | None,
+    landing_dir: Path | None,
+    duckdb_path: Path,
+    dbt_args: Sequence[str],
+    dbt_vars: dict[str, object] | None,
+) -> tuple[LandingReport, _Placed]:
+    """Land, build a candidate warehouse and release from it (swapped in once the release is placed)."""
+    resolved_data_dir = paths.resolve_data_dir(data_dir)
+    _refuse_synthetic(
+        [p.relative_to(resolved_data_dir).as_posix() for p in resolved_data_dir.rglob("*") if p.is_file()],
+        f"the data directory {resolved_data_dir}",
+    )
+    resolved_landing = paths.resolve_landing_dir(landing_dir)
+    report = land(resolved_data_dir, resolved_landing)
+    with candidate_warehouse(
+        resolved_landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_for_data_dir(resolved_data_dir, dbt_vars)
+    ) as candidate:
+        run.dbt_summary = candidate.dbt_summary
+        artifacts = candidate.artifacts
+        if artifacts is None:
+            raise PublishError("dbt build left no manifest: nothing was published")
+        placed = _with_os_errors(lambda: _release(run, candidate.scratch, artifacts, candidate.swap), candidate.scratch)
+    return report, placed
+
+
+def _release_as_is(run: _Publication, landing_dir: Path | None, duckdb_path: Path) -> _Placed:
+    """Gate and release the warehouse as it is (its build's artifacts, else the project's manifest)."""
+    if not duckdb_path.is_file():
+        raise PublishError(f"no warehouse at {duckdb_path}: run without rebuild=False first")
+    resolved_landing = paths.resolve_landing_dir(landing_dir)
+    _refuse_synthetic(synthetic_sources(resolved_landing), f"the landing directory {resolved_landing}")
+    artifacts = _with_os_errors(lambda: for_warehouse(duckdb_path, run.work / "dbt"), duckdb_path)
+    return _with_os_errors(lambda: _release(run, duckdb_path, artifacts, lambda: None), duckdb_path)
+
+
 def publish(
     data_dir: Path | None = None,
     landing_dir: Path | None = None,
@@ -339,96 +443,41 @@ def publish(
     operating-system error is reported as a :class:`PublishError` naming the path.
     """
     duckdb_path = paths.resolve_duckdb_path(duckdb_path).resolve()
-    releases = (releases_dir or default_releases_dir()).resolve()
-    settings = methodology_settings(dbt_vars, dbt_args)
-    config = load_config()
-    work = duckdb_path.parent / "quality"
-    gate_results: list[GateResult] = []
-    absent: list[dict[str, str]] = []
-
-    def gate(candidate: Path) -> None:
-        result = run_gate(candidate, work, config)
-        gate_results.append(result)
-        if not result.success:
-            raise QualityGateError(result.report())
-
-    def release(warehouse: Path, swap: Callable[[], None]) -> tuple[Path, Path, str, dict[str, int]]:
-        """Gate ``warehouse``, write the release from it, place it, call ``swap``, point ``latest`` at it."""
-        gate(warehouse)
-        with duckdb.connect(str(warehouse), read_only=True) as con:
-            release_quarter = _release_quarter(con, quarter)
-            absent.extend(_absent_from_ods(con))
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-        name = f"{_folder_name(release_quarter)}-{stamp}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-        staging = releases / INCOMPLETE / name
-        final: Path | None = None
-        try:
-            site_index, row_counts = _write_release(
-                warehouse, staging, release_quarter, gate_results[-1], settings, dbt_summary, absent
-            )
-            final = _place_release(releases, staging, release_quarter, stamp)
-            swap()
-            _point_latest(releases, final)
-        except BaseException as exc:
-            shutil.rmtree(staging, ignore_errors=True)
-            if final is not None:
-                _withdraw(releases, final)
-            if isinstance(exc, OSError):
-                raise PublishError(f"the release could not be written: {_os_problem(exc, staging)}") from exc
-            raise
-        return final, site_index.relative_to(staging), release_quarter, row_counts
-
-    with _publish_lock(releases, wait):
-        _clean_incomplete(releases)
+    run = _Publication(
+        releases=(releases_dir or default_releases_dir()).resolve(),
+        work=duckdb_path.parent / "quality",
+        config=load_config(),
+        settings=methodology_settings(dbt_vars, dbt_args),
+        quarter=quarter,
+    )
+    report = None
+    with _publish_lock(run.releases, wait):
+        _clean_incomplete(run.releases)
         with warehouse_lock(duckdb_path.parent):
-            report = None
-            dbt_summary = "not rebuilt (gated as it was)"
             if rebuild:
-                resolved_data_dir = paths.resolve_data_dir(data_dir)
-                _refuse_synthetic(
-                    [p.relative_to(resolved_data_dir).as_posix() for p in resolved_data_dir.rglob("*") if p.is_file()],
-                    f"the data directory {resolved_data_dir}",
-                )
-                resolved_landing = paths.resolve_landing_dir(landing_dir)
-                report = land(resolved_data_dir, resolved_landing)
-                with candidate_warehouse(
-                    resolved_landing,
-                    duckdb_path,
-                    dbt_args=dbt_args,
-                    dbt_vars=vars_for_data_dir(resolved_data_dir, dbt_vars),
-                ) as candidate:
-                    dbt_summary = candidate.dbt_summary
-                    final, site_rel, release_quarter, row_counts = _with_os_errors(
-                        release, candidate.scratch, candidate.swap
-                    )
+                report, placed = _rebuild_and_release(run, data_dir, landing_dir, duckdb_path, dbt_args, dbt_vars)
             else:
-                if not duckdb_path.is_file():
-                    raise PublishError(f"no warehouse at {duckdb_path}: run without rebuild=False first")
-                resolved_landing = paths.resolve_landing_dir(landing_dir)
-                _refuse_synthetic(synthetic_sources(resolved_landing), f"the landing directory {resolved_landing}")
-                final, site_rel, release_quarter, row_counts = _with_os_errors(release, duckdb_path, lambda: None)
+                placed = _release_as_is(run, landing_dir, duckdb_path)
+    final, site_rel, release_quarter, row_counts = placed
     log.info("published %s", final)
     return PublishResult(
         release=final,
         site_index=final / site_rel,
         quarter=release_quarter,
-        gate=gate_results[-1],
+        gate=run.gates[-1],
         landing=report,
-        dbt=dbt_summary,
+        dbt=run.dbt_summary,
         row_counts=row_counts,
-        absent_from_ods=absent,
+        absent_from_ods=run.absent,
+        dbt_tests=run.dbt_tests,
     )
 
 
-def _with_os_errors(
-    step: Callable[[Path, Callable[[], None]], tuple[Path, Path, str, dict[str, int]]],
-    warehouse: Path,
-    swap: Callable[[], None],
-) -> tuple[Path, Path, str, dict[str, int]]:
-    """``step(warehouse, swap)`` with an operating-system error (the gate's work folder, the releases folder)
-    reported as a :class:`PublishError` naming the path."""
+def _with_os_errors(step: Callable[[], _T], warehouse: Path) -> _T:
+    """``step()`` with an operating-system error (the gate's work folder, the releases folder) reported as a
+    :class:`PublishError` naming the path."""
     try:
-        return step(warehouse, swap)
+        return step()
     except OSError as exc:
         raise PublishError(f"publishing stopped: {_os_problem(exc, warehouse)}") from exc
 

@@ -1,28 +1,22 @@
-"""The publication gate: Great Expectations suites on the public marts, run by one checkpoint.
+"""The publication gate: Great Expectations suites over the gate's check tables, run by one checkpoint.
 
-The suites are code (``build_suites``), not notebooks. The gate reads the built DuckDB file read-only, writes
-one Parquet frame per mart and per derived check into a work folder, validates them with a Checkpoint in an
-ephemeral GX context (a pandas filesystem data source over that folder) and renders Data Docs to HTML there.
+One test system: whatever dbt can assert is a dbt test, run by ``dbt build`` (keys unique and complete, scores,
+average scores and segments in range, likely ranges containing their estimates, the financial override capping
+the segment, competition ranks, reconciliation thresholds; failing rows kept in the ``dbt_test__audit`` schema,
+``store_failures``). Great Expectations checks only what needs the gate's own configuration, over the dbt models
+of ``models/qa`` (views over the marts, so they always show the warehouse as it is):
 
-What is checked (issue 4, item 1):
+- ``qa_trust_coverage``: every trust of the reference list is in its cohort's league table each quarter, or its
+  absence is explained in ``config/quality_gate.yml`` (``explained_absences``);
+- ``qa_quarter_on_quarter``: row counts and segment counts within the configured tolerances of the previous
+  quarter (``quarter_on_quarter``).
 
-- every public mart: its key (the ``unique_combination`` test of ``models/marts/_marts__models.yml``, read
-  from there rather than repeated) unique and complete;
-- ``rpt_league_table``: average score in [1, 4]; unadjusted and adjusted segments in 1-4, final segment in
-  1-5; likely ranges contain the point estimates; the financial override implies adjusted segment >= 3;
-- ``fct_metric_scores`` scores and ``fct_domain_scores`` domain scores in [1, 4];
-- ``rpt_reconciliation``: every judged check (over all quarters, or the quarter its seed row names) meets its
-  threshold (the thresholds are the ``reconciliation_checks`` seed, through ``meets_threshold``; a check only has
-  rows where NHS England's figures are present; explained, dated exceptions of ``config/quality_gate.yml`` are
-  left out of the rates and listed);
-- ``check_league_order``: league ranks per data source, cohort and quarter start at 1, are competition ranks
-  (rank = 1 + trusts strictly ahead) and follow (adjusted segment, 2-dp average score);
-- ``check_trust_coverage``: every trust of the reference list is present per cohort and quarter, or its
-  absence is explained in ``config/quality_gate.yml``;
-- ``check_quarter_on_quarter``: row counts and segment counts within the configured tolerances of the
-  previous quarter.
-
-Every frame carries ``row_id`` (its key in words), so a failure names the rows.
+The routes held to those two checks (``completeness_data_sources``) reach the qa models as a dbt var. The suites
+are code (``build_suites``), not notebooks. The gate reads the built DuckDB file read-only, writes one Parquet frame
+per qa model into a work folder, validates them with a Checkpoint in an ephemeral GX context (a pandas filesystem
+data source over that folder) and renders Data Docs to HTML there. Every frame carries ``row_id`` (its key in
+words), so a failure names the rows. The release report shows both: dbt's test results (``run_results.json``) and
+this gate's.
 """
 
 from __future__ import annotations
@@ -50,30 +44,9 @@ __all__ = [
     "QualityGateError",
     "ReconciliationException",
     "load_config",
-    "mart_keys",
     "run_gate",
 ]
 
-PUBLIC_MARTS = (
-    "rpt_league_table",
-    "fct_metric_scores",
-    "fct_domain_scores",
-    "dim_trust",
-    "dim_metric",
-    "fct_persistent_underperformers",
-    "fct_icb_aggregates",
-    "rpt_reconciliation",
-    "rpt_metric_value_reconciliation",
-    # issue 13: beyond the official tables
-    "fct_rank_movements",
-    "fct_rank_movement_contributions",
-    "fct_department_performance",
-    "rpt_hidden_variation",
-    "fct_league_vintages",
-    "rpt_league_table_provisional",
-    "rpt_provisional_backtest",
-    "rpt_method_sensitivity",
-)
 ROWS_SHOWN = 10
 
 
@@ -100,7 +73,8 @@ class GateConfig:
     max_segment_count_change_share: float = 0.15
     explained_absences: tuple[tuple[str, str, str], ...] = ()
     #: Data sources held to the completeness checks (trust coverage, quarter-on-quarter stability); the others
-    #: (the raw-returns route while its metric coverage is partial) get every other expectation.
+    #: (the raw-returns route while its metric coverage is partial) are not. Applied by the qa models (dbt var
+    #: gate_completeness_data_sources, passed by :func:`oversight.pipeline.vars_for_data_dir`).
     completeness_data_sources: tuple[str, ...] = ("nhse_nof",)
     #: Explained, dated differences from NHS England's figures that the gate accepts: one comparison each
     #: (data source, check, quarter, trust), left out of rpt_reconciliation's rates and listed with its reason.
@@ -151,21 +125,6 @@ def load_config(path: Path | None = None) -> GateConfig:
     )
 
 
-def mart_keys(models_yml: Path | None = None) -> dict[str, list[str]]:
-    """Each public mart's key, as declared by its ``unique_combination`` test."""
-    models_yml = models_yml or paths.repo_root() / "models" / "marts" / "_marts__models.yml"
-    spec = yaml.safe_load(models_yml.read_text(encoding="utf-8"))
-    keys: dict[str, list[str]] = {}
-    for model in spec["models"]:
-        for test in model.get("data_tests") or []:
-            if isinstance(test, dict) and "unique_combination" in test:
-                keys[model["name"]] = list(test["unique_combination"]["arguments"]["columns"])
-    missing = [m for m in PUBLIC_MARTS if m not in keys]
-    if missing:
-        raise QualityGateError(f"{models_yml}: no unique_combination key declared for {', '.join(missing)}")
-    return keys
-
-
 @dataclass(frozen=True)
 class ExpectationFailure:
     suite: str
@@ -205,205 +164,52 @@ class GateResult:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Frames
+# Frames and suites (code, not notebooks)
+
+#: The gate's check tables: dbt models of ``models/qa`` (schema ``qa``); the frame name is the suite name.
+QA_MODELS = ("qa_trust_coverage", "qa_quarter_on_quarter")
 
 
-def _row_id(columns: list[str]) -> str:
-    return " || ' | ' || ".join(f"coalesce(cast({c} as varchar), 'NULL')" for c in columns)
+def _write_frames(con: duckdb.DuckDBPyConnection, folder: Path) -> list[str]:
+    """One Parquet frame per qa model; returns the quarters the coverage check covers."""
+    for model in QA_MODELS:
+        con.execute(f"copy (select * from qa.{model}) to '{(folder / f'{model}.parquet').as_posix()}' (format parquet)")
+    return [q for (q,) in con.execute("select distinct quarter from qa.qa_trust_coverage order by 1").fetchall()]
 
 
-def _write_frames(con: duckdb.DuckDBPyConnection, folder: Path, keys: dict[str, list[str]], config: GateConfig) -> None:
-    for mart in PUBLIC_MARTS:
-        _copy(con, f"select {_row_id(keys[mart])} as row_id, * from marts.{mart}", folder / f"{mart}.parquet")
-    league_key = "data_source, quarter, cohort"
-    _copy(
-        con,
-        f"""
-        select
-            data_source || ' | ' || quarter || ' | ' || cohort || ' | ' || trust_code
-                || ' (rank ' || coalesce(cast(league_rank as varchar), 'NULL') || ', segment '
-                || adjusted_segment || ', average ' || average_score_rounded || ')' as row_id,
-            league_rank,
-            rank() over (partition by {league_key} order by adjusted_segment, average_score_rounded)
-                as expected_rank,
-            1 + count(*) over (
-                partition by {league_key} order by league_rank range between unbounded preceding and 1 preceding
-            ) as competition_rank,
-            min(league_rank) over (partition by {league_key}) as first_rank
-        from marts.rpt_league_table
-        """,
-        folder / "check_league_order.parquet",
-    )
-    con.execute("create or replace temp table completeness_sources (data_source varchar)")
-    if config.completeness_data_sources:
-        con.executemany("insert into completeness_sources values (?)", [(d,) for d in config.completeness_data_sources])
-    con.execute("create or replace temp table explained (trust_code varchar, quarter varchar, reason varchar)")
-    if config.explained_absences:
-        con.executemany("insert into explained values (?, ?, ?)", list(config.explained_absences))
-    _copy(
-        con,
-        """
-        with
-        quarters as (
-            select distinct data_source, quarter, quarter_start_date, cohort from marts.rpt_league_table
-            where data_source in (select data_source from completeness_sources)
-        ),
-        reference as (
-            -- every trust NHS England has placed in a cohort (dim_trust), open at some point of the quarter
-            select trust_code, any_value(cohort) as cohort, min(open_date) as open_date,
-                max(coalesce(close_date, date '9999-12-31')) as close_date
-            from marts.dim_trust where cohort is not null group by trust_code
-        ),
-        expected as (
-            select quarters.data_source, quarters.quarter, quarters.cohort, reference.trust_code
-            from quarters inner join reference
-                on quarters.cohort = reference.cohort
-                and coalesce(reference.open_date, date '1900-01-01') <= quarters.quarter_start_date + interval 3 month
-                and reference.close_date >= quarters.quarter_start_date
-        )
-        select
-            expected.data_source || ' | ' || expected.quarter || ' | ' || expected.cohort || ' | '
-                || expected.trust_code as row_id,
-            case
-                when league.trust_code is not null then 'present'
-                when explained.trust_code is not null then 'explained'
-                else 'missing'
-            end as status,
-            explained.reason
-        from expected
-        left join marts.rpt_league_table as league
-            on expected.data_source = league.data_source and expected.quarter = league.quarter
-            and expected.trust_code = league.trust_code
-        left join explained
-            on expected.trust_code = explained.trust_code and explained.quarter in (expected.quarter, '*')
-        """,
-        folder / "check_trust_coverage.parquet",
-    )
-    _copy(
-        con,
-        f"""
-        with
-        measures as (
-            select data_source, cohort, quarter, any_value(quarter_start_date) as quarter_start_date,
-                'rpt_league_table rows' as measure, count(*) as measured, count(*) as cohort_size
-            from marts.rpt_league_table group by all
-            union all
-            select quarters.data_source, quarters.cohort, quarters.quarter, quarters.quarter_start_date,
-                'trusts in final segment ' || segments.segment, count(league.final_segment), null
-            from (select distinct data_source, cohort, quarter, quarter_start_date from marts.rpt_league_table)
-                as quarters
-            cross join range(1, 6) as segments (segment)
-            left join marts.rpt_league_table as league
-                on quarters.data_source = league.data_source and quarters.cohort = league.cohort
-                and quarters.quarter = league.quarter and league.final_segment = segments.segment
-            group by all
-            union all
-            select scores.data_source, scores.cohort, scores.quarter, any_value(league.quarter_start_date),
-                'fct_metric_scores rows', count(*), null
-            from marts.fct_metric_scores as scores
-            inner join (select distinct quarter, quarter_start_date from marts.rpt_league_table) as league
-                on scores.quarter = league.quarter
-            group by all
-        ),
-        sized as (
-            select *, max(cohort_size) over (partition by data_source, cohort, quarter) as trusts
-            from measures
-        ),
-        compared as (
-            select *,
-                lag(measured) over w as previous,
-                lag(trusts) over w as previous_trusts,
-                lag(quarter) over w as previous_quarter
-            from sized
-            window w as (partition by data_source, cohort, measure order by quarter_start_date)
-        )
-        select
-            data_source || ' | ' || cohort || ' | ' || quarter || ' vs ' || previous_quarter || ' | ' || measure
-                || ': ' || previous || ' -> ' || measured as row_id,
-            abs(measured - previous) as change,
-            cast(case
-                when measure like 'trusts in final segment%'
-                    then ceil({config.max_segment_count_change_share} * previous_trusts)
-                else ceil({config.max_row_count_change_share} * previous)
-            end as bigint) as allowed_change
-        from compared
-        where previous is not null and data_source in (select data_source from completeness_sources)
-        """,
-        folder / "check_quarter_on_quarter.parquet",
+def explained_absences(config: GateConfig, quarters: list[str]) -> list[str]:
+    """The absences the configuration explains, as ``qa_trust_coverage.absence`` writes them (quarter ``*`` = every
+    quarter of ``quarters``)."""
+    return sorted(
+        {
+            f"{trust} | {q}"
+            for trust, quarter, _reason in config.explained_absences
+            for q in (quarters if quarter == "*" else [quarter])
+        }
     )
 
 
-def _copy(con: duckdb.DuckDBPyConnection, query: str, target: Path) -> None:
-    con.execute(f"copy ({query}) to '{target.as_posix()}' (format parquet)")
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Suites (code, not notebooks)
-
-
-def build_suites(keys: dict[str, list[str]]) -> dict[str, list[Any]]:
-    """Expectations per frame. The frame name is the suite name."""
+def build_suites(config: GateConfig, quarters: list[str]) -> dict[str, list[Any]]:
+    """Expectations per qa model (what dbt's tests cannot express: they take the gate's configuration)."""
     import great_expectations.expectations as gxe
     from great_expectations.expectations.row_conditions import Column
 
-    suites: dict[str, list[Any]] = {}
-    for mart in PUBLIC_MARTS:
-        key = keys[mart]
-        expectations: list[Any] = [gxe.ExpectColumnValuesToNotBeNull(column=c) for c in key]
-        if len(key) > 1:
-            expectations.append(gxe.ExpectCompoundColumnsToBeUnique(column_list=key))
-        else:
-            expectations.append(gxe.ExpectColumnValuesToBeUnique(column=key[0]))
-        suites[mart] = expectations
-    suites["rpt_league_table"] += [
-        gxe.ExpectTableRowCountToBeBetween(min_value=1),
-        gxe.ExpectColumnValuesToNotBeNull(column="average_score"),
-        gxe.ExpectColumnValuesToBeBetween(column="average_score", min_value=1, max_value=4),
-        gxe.ExpectColumnValuesToBeBetween(column="average_score_rounded", min_value=1, max_value=4),
-        gxe.ExpectColumnValuesToBeInSet(column="unadjusted_segment", value_set=[1, 2, 3, 4]),
-        gxe.ExpectColumnValuesToBeInSet(column="adjusted_segment", value_set=[1, 2, 3, 4]),
-        gxe.ExpectColumnValuesToBeInSet(column="final_segment", value_set=[1, 2, 3, 4, 5]),
-        gxe.ExpectColumnValuesToBeBetween(
-            column="adjusted_segment",
-            min_value=3,
-            row_condition=Column("financial_override") == True,  # noqa: E712
-        ),
-        *(
-            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
-                column_A=a, column_B=b, or_equal=True, ignore_row_if="either_value_is_missing"
+    explained = explained_absences(config, quarters) or ["(no absence explained)"]
+    return {
+        "qa_trust_coverage": [gxe.ExpectColumnValuesToBeInSet(column="absence", value_set=explained)],
+        "qa_quarter_on_quarter": [
+            gxe.ExpectColumnValuesToBeBetween(
+                column="share_needed",
+                max_value=share,
+                strict_max=True,
+                row_condition=Column("measure_kind") == kind,
             )
-            for a, b in (
-                ("average_score", "average_score_low"),
-                ("average_score_high", "average_score"),
-                ("league_rank", "league_rank_low"),
-                ("league_rank_high", "league_rank"),
+            for kind, share in (
+                ("rows", config.max_row_count_change_share),
+                ("segment", config.max_segment_count_change_share),
             )
-        ),
-    ]
-    suites["fct_metric_scores"].append(gxe.ExpectColumnValuesToBeBetween(column="score", min_value=1, max_value=4))
-    suites["fct_domain_scores"].append(
-        gxe.ExpectColumnValuesToBeBetween(column="domain_score", min_value=1, max_value=4)
-    )
-    suites["rpt_reconciliation"].append(
-        gxe.ExpectColumnValuesToBeInSet(
-            column="meets_threshold",
-            value_set=[True],
-            row_condition=Column("is_judged") == True,  # noqa: E712
-        )
-    )
-    suites["check_league_order"] = [
-        gxe.ExpectColumnValuesToNotBeNull(column="league_rank"),
-        gxe.ExpectColumnValuesToBeBetween(column="first_rank", min_value=1, max_value=1),
-        gxe.ExpectColumnPairValuesToBeEqual(column_A="league_rank", column_B="competition_rank"),
-        gxe.ExpectColumnPairValuesToBeEqual(column_A="league_rank", column_B="expected_rank"),
-    ]
-    suites["check_trust_coverage"] = [
-        gxe.ExpectColumnValuesToBeInSet(column="status", value_set=["present", "explained"]),
-    ]
-    suites["check_quarter_on_quarter"] = [
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="allowed_change", column_B="change", or_equal=True),
-    ]
-    return suites
+        ],
+    }
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -430,9 +236,8 @@ def _quiet_gx() -> Iterator[None]:
 
 
 def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None) -> GateResult:
-    """Validate the marts of ``duckdb_path`` (opened read-only); Data Docs go to ``work_dir/data_docs``."""
+    """Validate the qa models of ``duckdb_path`` (opened read-only); Data Docs go to ``work_dir/data_docs``."""
     config = config or load_config()
-    keys = mart_keys()
     frames = work_dir / "frames"
     docs = work_dir / "data_docs"
     for folder in (frames, docs):
@@ -440,7 +245,7 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
         folder.mkdir(parents=True)
     try:
         with duckdb.connect(str(duckdb_path), read_only=True) as con:
-            _write_frames(con, frames, keys, config)
+            quarters = _write_frames(con, frames)
     except duckdb.Error as exc:
         raise QualityGateError(f"{duckdb_path}: cannot read the marts for the quality gate: {exc}") from exc
 
@@ -465,7 +270,7 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
         )
         source = context.data_sources.add_pandas_filesystem("marts", base_directory=frames)
         definitions = []
-        for name, expectations in build_suites(keys).items():
+        for name, expectations in build_suites(config, quarters).items():
             asset = source.add_parquet_asset(name)
             batch = asset.add_batch_definition_path(name, path=f"{name}.parquet")
             suite = context.suites.add(gx.ExpectationSuite(name=name))

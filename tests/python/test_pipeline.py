@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from oversight import paths
+from oversight.artifacts import DbtArtifacts, target_dir_for
 from oversight.errors import LandingError
 from oversight.pipeline import BuildError, RunResult, build, run
 
@@ -79,6 +80,18 @@ def test_summary_names_cohort_quarters_and_rates(rerun: tuple[RunResult, Path]) 
     text = result.summary()
     assert "league_rank" in text and "adjusted_segment" in text
     assert all(row.meets_threshold for row in result.reconciliation)
+
+
+def test_each_build_writes_its_own_dbt_artifacts(embedded: EmbeddedBuild, rerun: tuple[RunResult, Path]) -> None:
+    """The build's manifest and run results are in a target folder of its warehouse (not the shared target/); the
+    run's dbt line is read from them."""
+    result, work = rerun
+    target = target_dir_for(work / "oversight.duckdb")
+    assert target != target_dir_for(embedded.warehouse)
+    artifacts = DbtArtifacts.load(target)
+    assert result.dbt == artifacts.summary() and " ERROR=0 " in result.dbt and not artifacts.failures()
+    ran = {r.name for r in artifacts.results()}
+    assert {"rpt_league_table", "rpt_nhse__data_file", "qa_trust_coverage"} <= ran
 
 
 def test_reconciliation_meets_the_acceptance_bar(con: duckdb.DuckDBPyConnection) -> None:
@@ -325,6 +338,13 @@ def test_failed_build_keeps_the_last_good_warehouse(good_warehouse: tuple[Path, 
             dbt_args=[*SKIP_UNIT_TESTS, "--select", "int_segment_cut_points__derived+"],
             dbt_vars={"segment_cut_point_method": "per_cohort_quartiles"},
         )
+    # the failing test named from run_results.json, with the table that keeps its failing rows
     assert "assert_reconciliation_meets_thresholds" in str(excinfo.value)
+    assert "failing rows: select * from " in str(excinfo.value) and "dbt_test__audit" in str(excinfo.value)
+    failed = warehouse.with_name(warehouse.name + ".failed")
+    assert f"the failed build is kept in {failed}" in str(excinfo.value)
+    with duckdb.connect(str(failed), read_only=True) as con:
+        failing = con.execute("select count(*) from dbt_test__audit.assert_reconciliation_meets_thresholds").fetchone()
+    assert failing is not None and failing[0] > 0
     assert hashlib.sha256(warehouse.read_bytes()).hexdigest() == before
     assert not warehouse.with_name(warehouse.name + ".building").exists()

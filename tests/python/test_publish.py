@@ -28,11 +28,12 @@ import pytest
 
 from oversight import paths
 from oversight import publish as publish_module
+from oversight.artifacts import DbtArtifacts, target_dir_for
 from oversight.cli import main
 from oversight.exports import DATA_COLUMNS, LEAGUE_COLUMNS
 from oversight.pipeline import run
 from oversight.publish import PublishError, publish
-from oversight.quality import PUBLIC_MARTS, QualityGateError, load_config, mart_keys, run_gate
+from oversight.quality import QualityGateError, load_config, run_gate
 
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
@@ -40,6 +41,11 @@ if TYPE_CHECKING:
 NHSE_LEAGUE = "nhs-oversight-framework-mental-health-and-community-trust-league-table-q4-25-26.csv"
 EXPORTED_DATA = "nhs-oversight-framework-mental-health-and-community-trust-data-q4-25-26.csv"
 FAST = ["--exclude", "test_type:unit"]  # the unit tests run in the session's build of data/
+
+
+def _artifacts(embedded: EmbeddedBuild) -> DbtArtifacts:
+    """The manifest and run results of the session's build (its own target folder beside the warehouse)."""
+    return DbtArtifacts.load(target_dir_for(embedded.warehouse))
 
 
 def _digest(folder: Path) -> dict[str, str]:
@@ -61,8 +67,10 @@ def _releases_state(releases: Path) -> tuple[str, dict[str, str], list[str]]:
 
 @pytest.fixture()
 def copy(embedded: EmbeddedBuild, tmp_path: Path) -> Path:
-    """A copy of the published warehouse, free to corrupt."""
-    return embedded.copy_warehouse(tmp_path / "warehouse" / "oversight.duckdb")
+    """A copy of the published warehouse, free to corrupt, with its build's dbt artifacts beside it."""
+    warehouse = embedded.copy_warehouse(tmp_path / "warehouse" / "oversight.duckdb")
+    shutil.copytree(target_dir_for(embedded.warehouse), target_dir_for(warehouse))
+    return warehouse
 
 
 @pytest.fixture()
@@ -82,7 +90,7 @@ def test_release_layout_latest_and_site(embedded: EmbeddedBuild) -> None:
     assert (releases / "latest").is_symlink() and (releases / "latest").resolve() == result.release
     assert result.site_index == result.release / "site" / "index.html" and result.site_index.is_file()
     assert (result.release / "data_docs" / "index.html").is_file()
-    for mart in PUBLIC_MARTS:
+    for mart in _artifacts(embedded).exported_marts():
         assert (result.release / "marts" / "parquet" / f"{mart}.parquet").is_file()
         assert (result.release / "marts" / "csv" / f"{mart}.csv").is_file()
     assert not any((releases / ".incomplete").iterdir())
@@ -91,8 +99,10 @@ def test_release_layout_latest_and_site(embedded: EmbeddedBuild) -> None:
 def test_manifest_counts_checksums_and_provenance(embedded: EmbeddedBuild) -> None:
     result = embedded.result
     manifest = json.loads((result.release / "manifest.json").read_text())
+    exported = _artifacts(embedded).exported_marts()
+    assert list(manifest["row_counts"]) == list(exported)
     with duckdb.connect(str(embedded.warehouse), read_only=True) as con:
-        for mart in PUBLIC_MARTS:
+        for mart in exported:
             count = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]  # type: ignore[index]
             assert manifest["row_counts"][mart] == count, mart
             parquet = (result.release / "marts" / "parquet" / f"{mart}.parquet").as_posix()
@@ -112,6 +122,14 @@ def test_manifest_counts_checksums_and_provenance(embedded: EmbeddedBuild) -> No
     assert manifest["methodology_settings"]["bootstrap_replicates"] == 10000
     assert "seeds/reconciliation_checks.csv" in manifest["configuration_files"]
     assert manifest["quality_gate"]["passed"] is True
+    # the release report shows dbt's tests of the build (run_results.json) beside the gate's expectations
+    tests = manifest["dbt_tests"]
+    assert (
+        tests["tests"] > 100
+        and set(tests["statuses"]) <= {"pass", "warn"}
+        and sum(tests["statuses"].values()) == tests["tests"]
+    )
+    assert manifest["dbt_build"].startswith("PASS=") and " ERROR=0 " in manifest["dbt_build"]
 
 
 def test_nhse_league_table_layout_matches_nhs_englands_file(embedded: EmbeddedBuild) -> None:
@@ -195,66 +213,87 @@ def test_round_trip_through_our_own_landing_and_staging(embedded: EmbeddedBuild,
 # The gate
 
 
-CORRUPTIONS = {
+# Corruptions of the marts that dbt's own tests catch (the gate's duplicates of them are gone): test name, and a
+# column value of the failing row that dbt keeps in dbt_test__audit (store_failures).
+DBT_CORRUPTIONS = {
     "duplicate_rank": (
         "update marts.rpt_league_table set league_rank = 1 where quarter = 'Q4 2025/26' and trust_code = 'RV3'",
-        "check_league_order",
-        "expect_column_pair_values_to_be_equal",
-        "nhse_nof | Q4 2025/26 | mental_health_community | RV3 (rank 1,",
+        "assert_league_ranks_are_competition_ranks",
+        ("trust_code", "RV3"),
     ),
     "score_of_5": (
         "update marts.fct_metric_scores set score = 5 "
         "where quarter = 'Q4 2025/26' and trust_code = 'RDY' and metric_id = 'OF0061'",
-        "fct_metric_scores",
-        "expect_column_values_to_be_between(column='score'",
-        "nhse_nof | Q4 2025/26 | RDY | OF0061",
-    ),
-    "missing_trust": (
-        "delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'",
-        "check_trust_coverage",
-        "expect_column_values_to_be_in_set(column='status'",
-        "nhse_nof | Q4 2025/26 | mental_health_community | RDY",
+        "value_between_fct_metric_scores_score__4__1",
+        ("score", 5.0),
     ),
     "override_in_segment_1": (
         "update marts.rpt_league_table set adjusted_segment = 1 where quarter = 'Q2 2025/26' and trust_code = 'RWR'",
-        "rpt_league_table",
-        "expect_column_values_to_be_between(column='adjusted_segment', min_value=3.0 where financial_override == True",
-        "nhse_nof | Q2 2025/26 | RWR",
+        "assert_override_caps_segment",
+        ("trust_code", "RWR"),
     ),
     "average_outside_likely_range": (
         "update marts.rpt_league_table set average_score_high = average_score - 0.1 "
         "where quarter = 'Q4 2025/26' and trust_code = 'RYY'",
-        "rpt_league_table",
-        "column_A='average_score_high', column_B='average_score'",
-        "nhse_nof | Q4 2025/26 | RYY",
+        "range_contains_rpt_league_table_average_score__average_score_high__average_score_low",
+        ("average_score_high", None),
     ),
     "reconciliation_below_threshold": (
         "update marts.rpt_reconciliation set meets_threshold = false "
         "where quarter = 'All quarters' and check_name = 'league_rank'",
-        "rpt_reconciliation",
-        "expect_column_values_to_be_in_set(column='meets_threshold'",
-        "nhse_nof | All quarters | league_rank",
+        "assert_reconciliation_meets_thresholds",
+        ("check_name", "league_rank"),
     ),
     "duplicate_key": (
         "insert into marts.dim_metric select * from marts.dim_metric where metric_id = 'OF0016'",
-        "dim_metric",
-        "expect_compound_columns_to_be_unique",
-        "OF0016 | 2025/26",
+        "unique_combination_dim_metric_metric_id__methodology_year",
+        ("metric_id", "OF0016"),
+    ),
+    "league_table_emptied_of_an_average": (
+        "update marts.rpt_league_table set average_score = null where quarter = 'Q4 2025/26' and trust_code = 'RDY'",
+        "assert_league_table_is_complete",
+        ("trust_code", "RDY"),
     ),
 }
 
 
-@pytest.mark.parametrize("case", sorted(CORRUPTIONS))
-def test_corrupted_mart_fails_the_gate_and_publishes_nothing(case: str, releases: Path, copy: Path) -> None:
-    before = _releases_state(releases)
-    statement, suite, expectation, row = CORRUPTIONS[case]
+def test_corrupted_marts_fail_their_dbt_tests_and_the_failing_rows_are_kept(
+    embedded: EmbeddedBuild, copy: Path, tmp_path: Path
+) -> None:
+    """Each corruption fails the dbt test that owns the rule; its failing rows are queryable (store_failures)."""
     with duckdb.connect(str(copy)) as con:
-        con.execute(statement)
+        for statement, _, _ in DBT_CORRUPTIONS.values():
+            con.execute(statement)
+    target = tmp_path / "target"
+    env = dict(os.environ, DBT_SEND_ANONYMOUS_USAGE_STATS="false")
+    env[paths.DUCKDB_PATH_ENV], env[paths.LANDING_DIR_ENV] = str(copy), str(embedded.landing)
+    root = paths.repo_root()
+    marts = "rpt_league_table fct_metric_scores rpt_reconciliation dim_metric"
+    command = [str(Path(sys.executable).with_name("dbt")), "test", "--select", *marts.split()]
+    command += ["--indirect-selection", "cautious", "--exclude-resource-type", "unit_test"]
+    command += ["--project-dir", str(root), "--profiles-dir", str(root), "--target-path", str(target)]
+    completed = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False)
+    assert completed.returncode == 1, completed.stdout[-3000:]
+    failed = {r.name: r for r in DbtArtifacts.load(target).failures()}
+    with duckdb.connect(str(copy), read_only=True) as con:
+        for case, (_, test, (column, value)) in DBT_CORRUPTIONS.items():
+            assert test in failed, (case, sorted(failed))
+            relation = failed[test].relation
+            assert relation and relation.split(".")[-2].strip('"') == "dbt_test__audit", relation
+            rows = con.execute(f"select {column} from {relation}").fetchall()
+            assert rows and (value is None or (value,) in rows), (case, rows)
+
+
+def test_missing_trust_fails_the_gate_and_publishes_nothing(releases: Path, copy: Path) -> None:
+    before = _releases_state(releases)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'")
     with pytest.raises(QualityGateError) as excinfo:
         publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
     message = str(excinfo.value)
-    assert "quality gate FAILED" in message
-    assert f"- {suite}: " in message and expectation in message and row in message, message
+    assert "quality gate FAILED" in message and "- qa_trust_coverage: " in message
+    assert "expect_column_values_to_be_in_set(column='absence'" in message
+    assert "nhse_nof | Q4 2025/26 | mental_health_community | RDY" in message, message
     assert _releases_state(releases) == before  # latest -> the same release, byte for byte
     assert not any((releases / ".incomplete").iterdir())
 
@@ -263,11 +302,11 @@ def test_cli_publish_reports_the_failure_and_exits_non_zero(
     releases: Path, copy: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with duckdb.connect(str(copy)) as con:
-        con.execute("update marts.fct_metric_scores set score = 5 where trust_code = 'RDY' and metric_id = 'OF0061'")
+        con.execute("delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'")
     code = main(["publish", "--no-rebuild", "--warehouse", str(copy), "--releases-dir", str(releases)])
     err = capsys.readouterr().err
     assert code == 1
-    assert "expect_column_values_to_be_between(column='score'" in err and "RDY | OF0061" in err
+    assert "expect_column_values_to_be_in_set(column='absence'" in err and "mental_health_community | RDY" in err
     assert "nothing was published" in err and "latest -> 2025-26-Q4/" in err
 
 
@@ -278,7 +317,7 @@ def test_quarter_on_quarter_tolerance_is_configuration(embedded: EmbeddedBuild, 
     strict = replace(load_config(), max_segment_count_change_share=0.05)
     result = run_gate(warehouse, tmp_path / "strict", strict)
     assert not result.success
-    rows = [r for f in result.failures if f.suite == "check_quarter_on_quarter" for r in f.rows]
+    rows = [r for f in result.failures if f.suite == "qa_quarter_on_quarter" for r in f.rows]
     assert rows == [
         "nhse_nof | mental_health_community | Q4 2025/26 vs Q2 2025/26 | trusts in final segment 2: 10 -> 16"
     ]
@@ -288,18 +327,31 @@ def test_quarter_on_quarter_tolerance_is_configuration(embedded: EmbeddedBuild, 
 def test_explained_absence_passes_and_is_configuration(copy: Path, tmp_path: Path) -> None:
     with duckdb.connect(str(copy)) as con:
         con.execute("delete from marts.rpt_league_table where quarter = 'Q4 2025/26' and trust_code = 'RDY'")
-    explained = replace(load_config(), explained_absences=(("RDY", "Q4 2025/26", "test: merged"),))
-    result = run_gate(copy, tmp_path / "gate", explained)
-    assert not [f for f in result.failures if f.suite == "check_trust_coverage"]
-    # the missing row still breaks the competition ranks behind RDY: only coverage is explained away
-    assert result.failures and {f.suite for f in result.failures} == {"check_league_order"}
+    assert not run_gate(copy, tmp_path / "unexplained").success
+    for quarter in ("Q4 2025/26", "*"):
+        explained = replace(load_config(), explained_absences=(("RDY", quarter, "test: merged"),))
+        result = run_gate(copy, tmp_path / f"gate{len(quarter)}", explained)
+        # only coverage is the gate's: the broken competition ranks behind RDY are dbt's to catch
+        assert result.success, result.report()
 
 
-def test_keys_come_from_the_dbt_models_yml() -> None:
-    keys = mart_keys()
+def test_metadata_comes_from_dbt_artifacts(embedded: EmbeddedBuild) -> None:
+    """Public marts, keys, exposures and results are dbt's (manifest.json, run_results.json), not Python lists."""
+    artifacts = _artifacts(embedded)
+    keys = artifacts.keys()
     assert keys["rpt_league_table"] == ["data_source", "quarter", "trust_code"]
     assert keys["fct_metric_scores"] == ["data_source", "quarter", "trust_code", "metric_id"]
-    assert set(keys) >= set(PUBLIC_MARTS)
+    public = artifacts.public_marts()
+    assert "rpt_league_table" in public and "rpt_nhse__data_file" not in public
+    assert set(public) <= set(keys)
+    assert set(artifacts.exported_marts()) <= set(public)
+    exposures = artifacts.exposures()
+    assert exposures["release_nhse_files"] == ("rpt_nhse__data_file", "rpt_nhse__league_table_file")
+    assert set(exposures["publication_quality_gate"]) == {"qa_trust_coverage", "qa_quarter_on_quarter"}
+    results = artifacts.results()
+    assert results and not artifacts.failures()
+    assert any(r.name == "rpt_league_table" and r.execution_time > 0 for r in results)
+    assert artifacts.summary() == embedded.result.dbt
 
 
 def test_bad_gate_configuration_is_reported(tmp_path: Path) -> None:
@@ -311,6 +363,20 @@ def test_bad_gate_configuration_is_reported(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------------------
 # Bad input: half-written releases, failures while writing, concurrent runs
+
+
+def test_a_warehouse_without_its_build_artifacts_is_described_by_dbt_parse(
+    embedded: EmbeddedBuild, releases: Path, tmp_path: Path
+) -> None:
+    """Published as it is with no target folder of its build: the marts come from ``dbt parse``'s manifest and the
+    release says that no dbt results of the build were at hand."""
+    bare = embedded.copy_warehouse(tmp_path / "bare" / "oversight.duckdb")
+    result = publish(duckdb_path=bare, releases_dir=releases, rebuild=False)
+    manifest = json.loads((result.release / "manifest.json").read_text())
+    assert list(manifest["row_counts"]) == list(_artifacts(embedded).exported_marts())
+    assert manifest["dbt_tests"]["tests"] is None and "no dbt results" in manifest["dbt_tests"]["note"]
+    assert (tmp_path / "bare" / "quality" / "dbt" / "manifest.json").is_file()
+    assert _digest(result.release / "nhse") == _digest(embedded.result.release / "nhse")
 
 
 def test_half_written_release_is_never_pointed_to_and_is_cleaned_up(releases: Path, copy: Path) -> None:

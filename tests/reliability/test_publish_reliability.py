@@ -4,8 +4,9 @@ landing. Each case runs on a temporary copy and asserts the message, the exit co
 
 One real build per module (``hostile_build``): the embedded data with formula-like trust names injected where trust
 names come from (NHS England's NOF data file, the ODS reference) and one trust closed in ODS, landed, built, gated and
-published. The fault cases replace dbt with a stand-in that puts that build's warehouse in the scratch file
-(``oversight.pipeline._run_child``), so each costs a landing of unchanged files, not a dbt build.
+published. The fault cases replace dbt with a stand-in that puts that build's warehouse in the scratch file and its
+dbt artifacts in the build's target folder (``oversight.pipeline._run_child``), so each costs a landing of unchanged
+files, not a dbt build.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from publish_cases import HOSTILE_NAMES, HOSTILE_ODS_NAMES, NOT_IN_ODS_AT_QUARTE
 from oversight import exports, paths
 from oversight import pipeline as pipeline_module
 from oversight import publish as publish_module
+from oversight.artifacts import target_dir_for
 from oversight.cli import main
 from oversight.publish import PublishResult, publish
 from oversight.sanitise import FORMULA_TRIGGERS, UnsafeValueError, checked_ods_code, safe_csv_cell
@@ -117,6 +119,9 @@ def copy(hostile_build: HostileBuild, tmp_path: Path, monkeypatch: pytest.Monkey
 
     def fake_dbt(command: Sequence[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
         shutil.copyfile(hostile_build.warehouse, env[paths.DUCKDB_PATH_ENV])
+        # the build's artifacts (manifest.json, run_results.json) into the target folder the build was given
+        target = Path(command[list(command).index("--target-path") + 1])
+        shutil.copytree(target_dir_for(hostile_build.warehouse), target, dirs_exist_ok=True)
         return 0, "12:00:00  Done. PASS=1 WARN=0 ERROR=0 SKIP=0 NO-OP=0 TOTAL=1"
 
     monkeypatch.setattr(pipeline_module, "_run_child", fake_dbt)
@@ -275,7 +280,7 @@ _KILLED_BUILD = textwrap.dedent(
 
     pid_file = sys.argv[3]
     sleeper = f"import os, time; open({pid_file!r}, 'w').write(str(os.getpid())); time.sleep(600)"
-    pipeline._dbt_command = lambda: [sys.executable, "-c", sleeper]
+    pipeline.dbt_command = lambda: [sys.executable, "-c", sleeper]
     sys.exit(main(["build", "--landing-dir", sys.argv[1], "--warehouse", sys.argv[2]]))
     """
 )

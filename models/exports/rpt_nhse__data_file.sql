@@ -1,0 +1,273 @@
+-- NHS England's data file (methodology.md 9.2), one row per line of the file: the data file of one data source,
+-- quarter and cohort is this model's rows of that file_name in file_row order. Metric values (OF00xx) with the
+-- median, quartiles and rank within trust type; metric scores (OF10xx); domain scores (OF40xx); the summary rows
+-- (OF5000-OF5007, the reverse of int_published_outcomes__pivoted). Domain segments (OF41xx) are NHS England's
+-- and are not recomputed, so they are not exported.
+with
+
+league_table as (
+    select * from {{ ref('rpt_league_table') }}
+),
+
+metric_scores as (
+    select * from {{ ref('fct_metric_scores') }}
+    where metric_id like 'OF%'
+),
+
+domain_scores as (
+    select * from {{ ref('fct_domain_scores') }}
+),
+
+all_metrics as (
+    select * from {{ ref('dim_metric') }}
+),
+
+summary_ids as (
+    select * from {{ ref('nof_summary_metrics') }}
+),
+
+latest_year as (
+    select max(methodology_year) as methodology_year from all_metrics
+),
+
+metrics as (
+    select all_metrics.* from all_metrics
+    inner join latest_year on all_metrics.methodology_year = latest_year.methodology_year
+),
+
+scores as (
+    select
+        metric_scores.*,
+        league_table.cohort as file_cohort,
+        league_table.region,
+        league_table.trust_type,
+        league_table.trust_subtype,
+        league_table.trust_name,
+        metrics.domain,
+        metrics.sub_domain,
+        metrics.metric_name,
+        metrics.value_units,
+        metrics.direction
+    from metric_scores
+    inner join league_table
+        on
+            metric_scores.data_source = league_table.data_source
+            and metric_scores.quarter = league_table.quarter
+            and metric_scores.trust_code = league_table.trust_code
+    left join metrics on metric_scores.metric_id = metrics.metric_id
+),
+
+value_rows as (
+    select
+        data_source,
+        quarter,
+        file_cohort as cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_name as metric_description,
+        reporting_date,
+        value_units as units,
+        value,
+        round(
+            quantile_cont(value, 0.5) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
+        ) as median_value,
+        round(
+            quantile_cont(value, 0.25) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
+        ) as lower_quartile,
+        round(
+            quantile_cont(value, 0.75) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
+        ) as upper_quartile,
+        -- competition rank within trust type, best first, on unrounded values (methodology.md 9.2): the engine's
+        -- own rank where it ranked the metric within the cohort (it breaks ties of rounded values as NHS
+        -- England's Rank does), else a competition rank of the exported value
+        case when ranking_population = 'cohort' then ranking_population_rank end as engine_rank,
+        case when direction = 'lower' then value when direction = 'higher' then -value end as signed_value,
+        1 as family_order
+    from scores
+),
+
+ranked_values as (
+    select
+        * exclude (signed_value, engine_rank),
+        coalesce(
+            engine_rank,
+            case
+                when signed_value is not null
+                    then rank() over (
+                        partition by data_source, quarter, cohort, trust_type, metric_id, signed_value is null
+                        order by signed_value
+                    )
+            end
+        ) as rank
+    from value_rows
+),
+
+score_rows as (
+    select
+        data_source,
+        quarter,
+        file_cohort as cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        score_id as metric_id,
+        metric_name as metric_description,
+        reporting_date,
+        'score' as units,
+        score_rounded as value,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        null as rank,
+        2 as family_order
+    from scores
+    where score_id is not null and score_rounded is not null
+),
+
+domain_rows as (
+    select
+        league_table.data_source,
+        league_table.quarter,
+        league_table.cohort,
+        league_table.region,
+        league_table.trust_type,
+        league_table.trust_subtype,
+        league_table.trust_code,
+        league_table.trust_name,
+        domain_scores.domain,
+        case when summary_ids.metric_id = 'OF4002' then 'Patient safety' else summary_ids.metric_name end
+            as sub_domain,
+        summary_ids.metric_id,
+        summary_ids.metric_name as metric_description,
+        league_table.quarter as reporting_date,
+        'score' as units,
+        domain_scores.domain_score_rounded as value,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        rank() over (
+            partition by
+                league_table.data_source,
+                league_table.quarter,
+                league_table.cohort,
+                league_table.trust_type,
+                summary_ids.metric_id
+            order by domain_scores.domain_score_rounded
+        ) as rank,
+        3 as family_order
+    from domain_scores
+    inner join league_table
+        on
+            domain_scores.data_source = league_table.data_source
+            and domain_scores.quarter = league_table.quarter
+            and domain_scores.trust_code = league_table.trust_code
+    inner join summary_ids
+        on summary_ids.family = 'domain_score' and domain_scores.domain = summary_ids.domain
+),
+
+-- the summary rows: the league table's columns back into NHS England's OF50xx rows
+summary_values as (
+    select
+        league_table.*,
+        summary_ids.metric_id,
+        summary_ids.metric_name,
+        summary_ids.units,
+        case summary_ids.metric_id
+            when 'OF5000' then league_table.adjusted_segment
+            when 'OF5002' then league_table.average_score_rounded
+            when 'OF5003' then league_table.unadjusted_segment
+            when 'OF5004' then cast(league_table.financial_override as integer)
+            when 'OF5005' then league_table.final_segment
+            when 'OF5007' then cast(league_table.recovery_support as integer)
+        end as summary_value,
+        case summary_ids.metric_id
+            when 'OF5000' then league_table.league_rank
+            when 'OF5002'
+                then rank() over (
+                    partition by
+                        league_table.data_source,
+                        league_table.quarter,
+                        league_table.cohort,
+                        league_table.trust_type,
+                        summary_ids.metric_id
+                    order by league_table.average_score_rounded
+                )
+        end as summary_rank
+    from league_table
+    inner join summary_ids on summary_ids.family = 'summary'
+),
+
+summary_rows as (
+    select
+        data_source,
+        quarter,
+        cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        'Summary' as domain,
+        'Summary' as sub_domain,
+        metric_id,
+        metric_name as metric_description,
+        quarter as reporting_date,
+        units,
+        cast(summary_value as double) as value,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        summary_rank as rank,
+        4 as family_order
+    from summary_values
+),
+
+all_rows as (
+    select * from ranked_values
+    union all by name
+    select * from score_rows
+    union all by name
+    select * from domain_rows
+    union all by name
+    select * from summary_rows
+),
+
+final as (
+    select
+        data_source,
+        cohort,
+        {{ nhse_file_name('cohort', 'quarter', 'data') }} as file_name,
+        row_number() over (
+            partition by data_source, quarter, cohort order by family_order, metric_id, trust_code
+        ) as file_row,
+        quarter,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_description,
+        reporting_date,
+        units,
+        cast(value as double) as value,
+        cast(median_value as double) as median_value,
+        cast(lower_quartile as double) as lower_quartile,
+        cast(upper_quartile as double) as upper_quartile,
+        cast(rank as double) as rank
+    from all_rows
+)
+
+select * from final
