@@ -10,6 +10,12 @@ import sys
 import duckdb
 
 
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 def main(before: str, after: str) -> int:
     con = duckdb.connect()
     con.execute(f"attach '{before}' as b (read_only)")
@@ -23,10 +29,10 @@ def main(before: str, after: str) -> int:
             print(f"{table}: only in {'before' if table in tables_b else 'after'}")
             failed += 1
             continue
-        gone = con.execute(f"select count(*) from (from b.marts.{table} except all from a.marts.{table})").fetchone()
-        new = con.execute(f"select count(*) from (from a.marts.{table} except all from b.marts.{table})").fetchone()
-        print(f"{table}: {gone[0]} rows only before, {new[0]} rows only after")
-        failed += bool(gone[0] or new[0])
+        gone = _count(con, f"select count(*) from (from b.marts.{table} except all from a.marts.{table})")
+        new = _count(con, f"select count(*) from (from a.marts.{table} except all from b.marts.{table})")
+        print(f"{table}: {gone} rows only before, {new} rows only after")
+        failed += bool(gone or new)
     return 1 if failed else 0
 
 

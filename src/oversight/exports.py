@@ -93,7 +93,7 @@ def export_nhse_layouts(
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for model, header in NHSE_FILE_MODELS.items():
-        files: dict[str, list[tuple[object, ...]]] = {}
+        files: dict[str | None, list[tuple[object, ...]]] = {}
         for file_name, *row in con.execute(
             f"select * exclude (data_source, cohort, file_row) from exports.{model}"
             " where data_source = ? and quarter = ? order by file_name, file_row",

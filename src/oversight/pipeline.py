@@ -11,7 +11,6 @@ run started while one is going waits for the first (an exclusive lock on the war
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ import duckdb
 from oversight import paths, settings
 from oversight.artifacts import ArtifactsError, DbtArtifacts, dbt_command, target_dir_for
 from oversight.errors import OversightError
+from oversight.files import exclusive_lock
 from oversight.landing import LandingReport, land
 from oversight.quality import load_config
 from oversight.signals import terminate_as_exit
@@ -98,13 +98,8 @@ class RunResult:
 def warehouse_lock(folder: Path) -> Iterator[None]:
     """Exclusive lock on the warehouse folder (``<folder>/.lock``): a second run waits for the first."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd = os.open(folder / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with exclusive_lock(folder / ".lock"):
         yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 class CandidateWarehouse:

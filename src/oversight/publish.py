@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
-import hashlib
 import importlib.metadata
 import json
 import logging
@@ -45,6 +42,7 @@ from oversight import paths
 from oversight.artifacts import DbtArtifacts, for_warehouse
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
+from oversight.files import LockHeld, exclusive_lock, sha256_file
 from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
 from oversight.pipeline import candidate_warehouse, vars_for_data_dir, warehouse_lock
 from oversight.quality import GateConfig, GateResult, QualityGateError, load_config, run_gate
@@ -134,23 +132,17 @@ def methodology_settings(dbt_vars: dict[str, object] | None = None, dbt_args: Se
 @contextlib.contextmanager
 def _publish_lock(releases: Path, wait: bool) -> Iterator[None]:
     releases.mkdir(parents=True, exist_ok=True)
-    fd = os.open(releases / ".lock", os.O_CREAT | os.O_RDWR, 0o644)
+    lock = releases / ".lock"
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                raise
-            if not wait:
-                raise PublishError(
-                    f"another publish is running ({releases / '.lock'} is held); nothing was done"
-                ) from exc
-            log.info("another publish is running (%s is held): waiting for it to finish", releases / ".lock")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        with exclusive_lock(lock, wait=False):
+            yield
+            return
+    except LockHeld as exc:
+        if not wait:
+            raise PublishError(f"another publish is running ({lock} is held); nothing was done") from exc
+    log.info("another publish is running (%s is held): waiting for it to finish", lock)
+    with exclusive_lock(lock):
         yield
-    finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def _clean_incomplete(releases: Path) -> None:
@@ -191,16 +183,8 @@ def _versions() -> dict[str, str | None]:
     return versions
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _release_quarter(con: duckdb.DuckDBPyConnection, quarter: str | None) -> str:
-    quarters = [
+    quarters: list[str] = [
         q
         for (q,) in con.execute(
             "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
@@ -270,7 +254,7 @@ def _write_release(
     if not site_index.is_file():
         raise PublishError(f"the website was not written: {site_index} is missing")
     files = {
-        str(p.relative_to(target)): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        str(p.relative_to(target)): {"sha256": sha256_file(p), "bytes": p.stat().st_size}
         for p in sorted(target.rglob("*"))
         if p.is_file()
     }
@@ -281,7 +265,7 @@ def _write_release(
         "versions": _versions(),
         "methodology_settings": run.settings,
         "configuration_files": {
-            str(p.relative_to(paths.repo_root())): _sha256(p)
+            str(p.relative_to(paths.repo_root())): sha256_file(p)
             for p in sorted([*(paths.repo_root() / "seeds").glob("*.csv"), *(paths.repo_root() / "config").glob("*")])
             if p.is_file()
         },

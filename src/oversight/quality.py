@@ -114,7 +114,7 @@ def load_config(path: Path | None = None) -> GateConfig:
                 "like 2026-12-04"
             ) from exc
         exceptions.append(
-            ReconciliationException(*(str(entry[f]).strip() for f in fields[:-1]), recorded=recorded.isoformat())
+            ReconciliationException(**{f: str(entry[f]).strip() for f in fields[:-1]}, recorded=recorded.isoformat())
         )
     return GateConfig(
         reconciliation_exceptions=tuple(exceptions),
@@ -191,14 +191,17 @@ def explained_absences(config: GateConfig, quarters: list[str]) -> list[str]:
 
 def build_suites(config: GateConfig, quarters: list[str]) -> dict[str, list[Any]]:
     """Expectations per qa model (what dbt's tests cannot express: they take the gate's configuration)."""
-    import great_expectations.expectations as gxe
+    from great_expectations.expectations.core.expect_column_values_to_be_between import (
+        ExpectColumnValuesToBeBetween,
+    )
+    from great_expectations.expectations.core.expect_column_values_to_be_in_set import ExpectColumnValuesToBeInSet
     from great_expectations.expectations.row_conditions import Column
 
     explained = explained_absences(config, quarters) or ["(no absence explained)"]
     return {
-        "qa_trust_coverage": [gxe.ExpectColumnValuesToBeInSet(column="absence", value_set=explained)],
+        "qa_trust_coverage": [ExpectColumnValuesToBeInSet(column="absence", value_set=explained)],
         "qa_quarter_on_quarter": [
-            gxe.ExpectColumnValuesToBeBetween(
+            ExpectColumnValuesToBeBetween(
                 column="share_needed",
                 max_value=share,
                 strict_max=True,
@@ -251,9 +254,10 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
 
     with _quiet_gx():
         import great_expectations as gx
+        from great_expectations.data_context.types.base import ProgressBarsConfig
 
         context = gx.get_context(mode="ephemeral")
-        context.variables.progress_bars = gx.data_context.types.base.ProgressBarsConfig(globally=False)
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
         for name, site in list((context.variables.data_docs_sites or {}).items()):
             # the ephemeral context's default site is a fresh temporary folder: drop it, ours is below
             context.delete_data_docs_site(name)
