@@ -1,4 +1,4 @@
-"""Mental-health and community-services returns, and the NOF input templates (wt3c), written as data.
+"""Mental-health and community-services returns, and the NOF input templates, written as data.
 
 Collections (appended to :data:`oversight.collections.COLLECTIONS` by the registry):
 

@@ -1,4 +1,4 @@
-"""Mental-health and community returns (MHSDS, CSDS), the NOF input templates and ``oversight fetch`` (wt3c).
+"""Mental-health and community returns (MHSDS, CSDS), the NOF input templates and ``oversight fetch``.
 
 Real data: the team's MHSDS April 2026 and CSDS March 2026 RDY-only copies and the first 119 rows of the raw
 MHSDS 4-week-waits file (data/, tests/python/fixtures/mhsds/); NHS England's NOF files (data/nhse_nof/).
