@@ -188,7 +188,7 @@ def test_reconciliation_exception_is_left_out_of_the_rate_and_recorded(embedded:
     build(
         landing,
         warehouse,
-        dbt_args=["--select", "rpt_reconciliation", "--exclude", "test_type:unit"],
+        dbt_args=["--select", "int_reconciliation__compared+", "--exclude", "test_type:unit"],
         dbt_vars={"reconciliation_exceptions": exceptions},
     )
     with duckdb.connect(str(warehouse), read_only=True) as c:
