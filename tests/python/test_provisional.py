@@ -92,4 +92,4 @@ def test_method_sensitivity_pages_count_the_segment_changes(
     for source, quarter, cohort, variant, n in counts:
         if (source, quarter, cohort) == ("nhse_nof", "Q1 2025/26", "acute"):
             label = variant.replace("method_", "").replace("_", " ")
-            assert re.search(rf">{re.escape(label)}</td>\s*<td class=\"num\">{n}</td>", page), variant
+            assert re.search(rf">{re.escape(label)}</td>\s*<td class=\"num changing\">{n}</td>", page), variant
