@@ -243,10 +243,7 @@ def _write_release(
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         export_marts(con, target / "marts", marts)
         export_nhse_layouts(con, target / "nhse", quarter)
-        row_counts = {
-            mart: int(con.execute(f"select count(*) from marts.{mart}").fetchone()[0])  # type: ignore[index]
-            for mart in marts
-        }
+        row_counts = {mart: int(con.sql(f"select count(*) from marts.{mart}").fetchall()[0][0]) for mart in marts}
     gate = run.gates[-1]
     run.dbt_tests = _dbt_report(artifacts)
     shutil.copytree(gate.data_docs, target / "data_docs")
