@@ -13,7 +13,7 @@ one run and in this order:
 (f) **adding one month**: the next month's files are generated into the same folder and the pipeline run
     again on the built warehouse (unchanged files are skipped by checksum, incremental models add the month);
 
-(g) **dbt's fixed cost**, for (c) and (f): dbt's own wall time split, from ``target/run_results.json``, into
+(g) **dbt's fixed cost**, for (c) and (f): dbt's own wall time split, from the build's ``run_results.json``, into
     start-up and parsing (the process's wall time less ``elapsed_time``: start-up, parsing, the copy of the
     warehouse the build works on), and the per-node compile and execute phases (summed over nodes);
 (h) **the peers**: a plain pandas and a plain polars script (``scripts/peers/``) computing A&E 4-hour %,
@@ -49,6 +49,7 @@ from typing import Any
 import duckdb
 
 from oversight import paths, settings
+from oversight.artifacts import target_dir_for
 from oversight.collections import COLLECTIONS, collection_by_name, match_collections
 from oversight.landing import land
 from oversight.pipeline import build, vars_for_data_dir
@@ -297,8 +298,9 @@ def _first_build(
     build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
     dbt_seconds = time.perf_counter() - started_build
     _say(f"dbt build {dbt_seconds:.1f} s")
-    boot = _bootstrap_timing()
-    parse, compile_, execute, nodes = dbt_phases(dbt_seconds)
+    results = _run_results(duckdb_path)
+    boot = _bootstrap_timing(results)
+    parse, compile_, execute, nodes = dbt_phases(dbt_seconds, results)
     quarters, trust_quarters, max_trusts = _bootstrap_extent(duckdb_path)
     return {
         "landing_seconds": round(landing_seconds, 2),
@@ -336,8 +338,9 @@ def _add_a_month(
     started_build = time.perf_counter()
     build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
     add_dbt = time.perf_counter() - started_build
-    add_boot = _bootstrap_timing()
-    add_parse, add_compile, add_execute, _ = dbt_phases(add_dbt)
+    results = _run_results(duckdb_path)
+    add_boot = _bootstrap_timing(results)
+    add_parse, add_compile, add_execute, _ = dbt_phases(add_dbt, results)
     _say(f"add a month: dbt {add_dbt:.1f} s")
     return {
         "add_month_seconds": round(add_landing + add_dbt, 2),
@@ -405,11 +408,16 @@ def scan_floor(data_dir: Path, scratch: Path) -> tuple[float, float, int]:
     return total, extract, csv_bytes
 
 
-def dbt_phases(wall_seconds: float) -> tuple[float, float, float, int]:
+def _run_results(duckdb_path: Path) -> dict[str, Any]:
+    """The ``run_results.json`` of the last build of ``duckdb_path`` (each warehouse's builds write their own
+    target folder, ``<warehouse>.dbt/``)."""
+    return dict(json.loads((target_dir_for(duckdb_path) / "run_results.json").read_text()))
+
+
+def dbt_phases(wall_seconds: float, results: dict[str, Any]) -> tuple[float, float, float, int]:
     """The last build's start-up and parse seconds (``wall_seconds`` less dbt's ``elapsed_time``), the seconds
     of every node's compile and of every node's execute phase (summed over nodes: they overlap when dbt runs
-    threads in parallel) and the number of nodes, from ``target/run_results.json``."""
-    results = json.loads((paths.repo_root() / "target" / "run_results.json").read_text())
+    threads in parallel) and the number of nodes, from the build's ``run_results.json``."""
     phases = {"compile": 0.0, "execute": 0.0}
     for result in results["results"]:
         for timing in result.get("timing", []):
@@ -525,9 +533,8 @@ def _timed_child(script: Path, *args: str) -> tuple[float, float]:
         return seconds, round(int(hwm.read_text() or 0) / 1024, 1)
 
 
-def _bootstrap_timing() -> float:
-    """dbt's execution time of the bootstrap model in the last build (``target/run_results.json``)."""
-    results = json.loads((paths.repo_root() / "target" / "run_results.json").read_text())
+def _bootstrap_timing(results: dict[str, Any]) -> float:
+    """dbt's execution time of the bootstrap model in the build whose ``run_results.json`` is ``results``."""
     return float(sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE))
 
 
