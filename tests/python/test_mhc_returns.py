@@ -85,7 +85,7 @@ def test_collections_are_registered_and_match_the_publishers_names() -> None:
 
 def test_real_mhsds_and_csds_files_land_row_for_row(tmp_path: Path) -> None:
     landing, report = _land([MHSDS_MAIN, MHSDS_OAPS, CSDS, FOUR_WEEK_WAITS], tmp_path)
-    keys = sorted(item.period_key for item in report.landed)  # type: ignore[attr-defined]
+    keys = sorted(item.period_key for item in report.landed)
     assert keys == [
         "csds-main|2026-03-31",
         "mhsds-4ww|2024-09-30",

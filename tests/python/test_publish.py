@@ -103,10 +103,10 @@ def test_manifest_counts_checksums_and_provenance(embedded: EmbeddedBuild) -> No
     assert list(manifest["row_counts"]) == list(exported)
     with duckdb.connect(str(embedded.warehouse), read_only=True) as con:
         for mart in exported:
-            count = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]  # type: ignore[index]
+            count = con.execute(f"select count(*) from marts.{mart}").fetchone()[0]
             assert manifest["row_counts"][mart] == count, mart
             parquet = (result.release / "marts" / "parquet" / f"{mart}.parquet").as_posix()
-            assert con.execute(f"select count(*) from '{parquet}'").fetchone()[0] == count  # type: ignore[index]
+            assert con.execute(f"select count(*) from '{parquet}'").fetchone()[0] == count
         published_route = con.execute(
             "select count(*) from marts.rpt_league_table where data_source = 'nhse_nof'"
         ).fetchone()

@@ -50,7 +50,7 @@ def _differing_rows(con: duckdb.DuckDBPyConnection, first: str, second: str) -> 
     a, b = f"select {columns} from {first}", f"select {columns} from {second}"
     only_first = con.execute(f"select count(*) from ({a} except all {b})").fetchone()
     only_second = con.execute(f"select count(*) from ({b} except all {a})").fetchone()
-    return only_first[0], only_second[0]  # type: ignore[index]
+    return only_first[0], only_second[0]
 
 
 def _tables(con: duckdb.DuckDBPyConnection, database: str, schema: str) -> list[str]:

@@ -181,7 +181,7 @@ def test_each_data_source_gets_its_own_pages_and_labels(
         "select trust_code, quarter from marts.rpt_league_table where data_source = 'nhse_nof' "
         "intersect select trust_code, quarter from marts.rpt_league_table where data_source = 'returns' "
         "order by all limit 1"
-    ).fetchone()  # type: ignore[misc]
+    ).fetchone()
     tables = con.execute("select count(distinct (data_source, quarter, cohort)) from marts.rpt_league_table").fetchone()
     index = render_site(warehouse, tmp_path / "site", settings=methodology_settings())
     root = index.parent
@@ -244,26 +244,24 @@ def browser() -> Iterator[object]:
 def screenshot(driver: object, name: str) -> Path:
     """A full-page PNG of the current page in test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")  # type: ignore[attr-defined]
-    driver.set_window_size(1400, min(max(int(height) + 140, 800), 8000))  # type: ignore[attr-defined]
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1400, min(max(int(height) + 140, 800), 8000))
     time.sleep(0.3)
     path = SCREENSHOTS / f"{name}.png"
-    assert driver.save_screenshot(str(path)), path  # type: ignore[attr-defined]
-    driver.set_window_size(1400, 1000)  # type: ignore[attr-defined]
+    assert driver.save_screenshot(str(path)), path
+    driver.set_window_size(1400, 1000)
     return path
 
 
 def visible_trusts(driver: object) -> list[str]:
-    return driver.execute_script(  # type: ignore[attr-defined, no-any-return]
+    return driver.execute_script(
         "return Array.from(document.querySelectorAll('#league-table tbody tr'))"
         ".filter(r => !r.hidden).map(r => r.dataset.trust)"
     )
 
 
 def assert_loaded_offline(driver: object, base_url: str) -> None:
-    resources = driver.execute_script(  # type: ignore[attr-defined]
-        "return performance.getEntriesByType('resource').map(e => e.name)"
-    )
+    resources = driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert resources, "no resources loaded"
     assert all(name.startswith(base_url) for name in resources), resources
 
@@ -274,11 +272,11 @@ def league_page(browser: object, server: str, con: duckdb.DuckDBPyConnection) ->
     from selenium.webdriver.common.by import By
 
     source, quarter, cohort = latest_table(con)
-    browser.get(server + "index.html")  # type: ignore[attr-defined]
+    browser.get(server + "index.html")
     screenshot(browser, "index")
-    link = browser.find_element(By.CSS_SELECTOR, f'a.league-link[href="{league_path(source, quarter, cohort)}"]')  # type: ignore[attr-defined]
+    link = browser.find_element(By.CSS_SELECTOR, f'a.league-link[href="{league_path(source, quarter, cohort)}"]')
     link.click()
-    assert quarter in browser.title  # type: ignore[attr-defined]
+    assert quarter in browser.title
     return browser
 
 
@@ -298,12 +296,12 @@ def test_league_table_loads_and_sorts(league_page: object, server: str, con: duc
     assert sorted(shown) == sorted(by_code)
     ranks = [by_code[t]["league_rank"] for t in shown]
     assert ranks == sorted(ranks), "the table opens in league order"
-    shown_ranks = [int(e.text) for e in driver.find_elements(By.CSS_SELECTOR, "#league-table tbody td.rank")]  # type: ignore[attr-defined]
+    shown_ranks = [int(e.text) for e in driver.find_elements(By.CSS_SELECTOR, "#league-table tbody td.rank")]
     assert shown_ranks == ranks
     assert_loaded_offline(driver, server)
 
     def click(column: str) -> None:
-        driver.find_element(By.CSS_SELECTOR, f'#league-table th[data-key="{column}"] button').click()  # type: ignore[attr-defined]
+        driver.find_element(By.CSS_SELECTOR, f'#league-table th[data-key="{column}"] button').click()
 
     click("average")
     scores = [by_code[t]["average_score"] for t in visible_trusts(driver)]
@@ -333,22 +331,22 @@ def test_league_table_filters(league_page: object, con: duckdb.DuckDBPyConnectio
     segment_4 = {t for (t,) in con.execute(f"select trust_code {table} and final_segment = 4", params).fetchall()}
     region, in_region = con.execute(
         f"select region, list(trust_code) {table} group by region order by count(*) desc limit 1", params
-    ).fetchone()  # type: ignore[misc]
+    ).fetchone()
     assert segment_4, "the latest table has segment-4 trusts"
-    Select(driver.find_element(By.ID, "filter-segment")).select_by_value("4")  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "filter-segment")).select_by_value("4")
     assert set(visible_trusts(driver)) == segment_4
-    Select(driver.find_element(By.ID, "filter-segment")).select_by_value("")  # type: ignore[attr-defined]
-    Select(driver.find_element(By.ID, "filter-region")).select_by_value(region)  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "filter-segment")).select_by_value("")
+    Select(driver.find_element(By.ID, "filter-region")).select_by_value(region)
     assert set(visible_trusts(driver)) == set(in_region)
-    count = driver.find_element(By.ID, "filter-count").text  # type: ignore[attr-defined]
+    count = driver.find_element(By.ID, "filter-count").text
     assert count.startswith(f"Showing {len(in_region)} of ")
-    Select(driver.find_element(By.ID, "filter-region")).select_by_value("")  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "filter-region")).select_by_value("")
     icb, in_icb = con.execute(
         f"select icb_code, list(trust_code) {table} group by icb_code order by count(*) desc, icb_code limit 1", params
-    ).fetchone()  # type: ignore[misc]
-    Select(driver.find_element(By.ID, "filter-icb")).select_by_value(icb)  # type: ignore[attr-defined]
+    ).fetchone()
+    Select(driver.find_element(By.ID, "filter-icb")).select_by_value(icb)
     assert set(visible_trusts(driver)) == set(in_icb)
-    Select(driver.find_element(By.ID, "filter-icb")).select_by_value("")  # type: ignore[attr-defined]
+    Select(driver.find_element(By.ID, "filter-icb")).select_by_value("")
     everyone = con.execute(f"select count(*) {table}", params).fetchone()
     assert everyone is not None
     assert len(visible_trusts(driver)) == everyone[0] > 0
@@ -372,15 +370,15 @@ def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, co
         """,
         [source, quarter, cohort],
     )[0]
-    driver.get(server + league_path(source, quarter, cohort))  # type: ignore[attr-defined]
-    driver.find_element(By.CSS_SELECTOR, f'tr[data-trust="{trust["trust_code"]}"] a.trust-link').click()  # type: ignore[attr-defined]
-    assert str(trust["trust_name"]) in driver.find_element(By.ID, "trust-name").text  # type: ignore[attr-defined]
+    driver.get(server + league_path(source, quarter, cohort))
+    driver.find_element(By.CSS_SELECTOR, f'tr[data-trust="{trust["trust_code"]}"] a.trust-link').click()
+    assert str(trust["trust_name"]) in driver.find_element(By.ID, "trust-name").text
 
     def text(element_id: str) -> str:
-        return str(driver.find_element(By.ID, element_id).text).strip()  # type: ignore[attr-defined]
+        return str(driver.find_element(By.ID, element_id).text).strip()
 
     assert text("average-score") == f"{trust['average_score_rounded']:.2f}"
-    assert float(text("average-score")) == pytest.approx(float(trust["average_score"]), abs=0.005)  # type: ignore[arg-type]
+    assert float(text("average-score")) == pytest.approx(float(trust["average_score"]), abs=0.005)
     assert text("final-segment") == str(trust["final_segment"])
     assert text("league-rank") == str(trust["league_rank"])
     assert text("rank-range") == f"{trust['league_rank_low']}{DASH}{trust['league_rank_high']}"
@@ -398,12 +396,12 @@ def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, co
     )
     assert len(metrics) >= 5
     for metric in metrics:
-        row = driver.find_element(By.CSS_SELECTOR, f'#metrics tr[data-metric="{metric["metric_id"]}"]')  # type: ignore[attr-defined]
+        row = driver.find_element(By.CSS_SELECTOR, f'#metrics tr[data-metric="{metric["metric_id"]}"]')
         shown = row.find_element(By.CSS_SELECTOR, "td.metric-score").text.replace("≠", "").strip()
         if metric["score"] is None:
             assert shown == DASH
         else:
-            assert float(shown) == pytest.approx(float(metric["score"]), abs=0.005), metric["metric_id"]  # type: ignore[arg-type]
+            assert float(shown) == pytest.approx(float(metric["score"]), abs=0.005), metric["metric_id"]
         how = row.find_element(By.CSS_SELECTOR, "td.how").text
         assert how.startswith(str(metric["score_method"]))
         assert str(metric["score_note"] or "") in how
@@ -415,14 +413,14 @@ def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, co
     )
     assert domains
     for domain in domains:
-        cell = driver.find_element(By.XPATH, f"//table[@id='domains']//tr[@data-domain=\"{domain['domain']}\"]/td[2]")  # type: ignore[attr-defined]
-        assert float(cell.text.replace("≠", "")) == pytest.approx(float(domain["domain_score"]), abs=0.005)  # type: ignore[arg-type]
-    charts = driver.execute_script("return document.querySelectorAll('.chart .main-svg').length")  # type: ignore[attr-defined]
+        cell = driver.find_element(By.XPATH, f"//table[@id='domains']//tr[@data-domain=\"{domain['domain']}\"]/td[2]")
+        assert float(cell.text.replace("≠", "")) == pytest.approx(float(domain["domain_score"]), abs=0.005)
+    charts = driver.execute_script("return document.querySelectorAll('.chart .main-svg').length")
     assert charts >= 2, "plotly drew the history charts from the local copy"
     assert_loaded_offline(driver, server)
     screenshot(driver, "trust_page")
 
-    driver.find_element(By.ID, "icb-link").click()  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "icb-link").click()
     icb_trusts = {
         t
         for (t,) in con.execute(
@@ -431,13 +429,12 @@ def test_trust_page_numbers_equal_the_marts(league_page: object, server: str, co
         ).fetchall()
     }
     shown_trusts = {
-        e.get_attribute("data-trust")
-        for e in driver.find_elements(By.CSS_SELECTOR, "#icb-trusts tbody tr")  # type: ignore[attr-defined]
+        e.get_attribute("data-trust") for e in driver.find_elements(By.CSS_SELECTOR, "#icb-trusts tbody tr")
     }
     assert shown_trusts == icb_trusts
     screenshot(driver, "icb_page")
 
-    driver.get(server + "methodology.html")  # type: ignore[attr-defined]
+    driver.get(server + "methodology.html")
     screenshot(driver, "methodology")
     for name in ("index", "league_table", "trust_page", "icb_page", "methodology"):
         assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
@@ -471,16 +468,16 @@ def test_trust_page_explains_what_moved_its_departments_and_vintages(
         """,
     )[0]
     key = [m["data_source"], m["quarter_to"], m["trust_code"]]
-    driver.get(server + trust_path(*key))  # type: ignore[attr-defined]
+    driver.get(server + trust_path(*key))
 
     def value(element_id: str) -> str:
-        return str(driver.find_element(By.ID, element_id).get_attribute("data-value"))  # type: ignore[attr-defined]
+        return str(driver.find_element(By.ID, element_id).get_attribute("data-value"))
 
     assert int(value("moved-rank-own")) == m["rank_change_own_movement"]
     assert int(value("moved-rank-others")) == m["rank_change_others_movement"]
     assert int(value("moved-rank-own")) + int(value("moved-rank-others")) == m["league_rank_to"] - m["league_rank_from"]
     assert float(value("moved-average-change")) == pytest.approx(m["average_score_change"], abs=1e-12)
-    assert driver.find_element(By.ID, "moved-segment-reason").text == m["segment_change_reason"]  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "moved-segment-reason").text == m["segment_change_reason"]
     contributions = records(
         con,
         "select metric_id, kind, contribution from marts.fct_rank_movement_contributions "
@@ -490,7 +487,7 @@ def test_trust_page_explains_what_moved_its_departments_and_vintages(
     )
     shown = [
         (e.get_attribute("data-metric"), e.get_attribute("data-kind"))
-        for e in driver.find_elements(By.CSS_SELECTOR, "#contributions tbody tr[data-metric]")  # type: ignore[attr-defined]
+        for e in driver.find_elements(By.CSS_SELECTOR, "#contributions tbody tr[data-metric]")
     ]
     assert shown == [(c["metric_id"], c["kind"]) for c in contributions]
 
@@ -500,16 +497,16 @@ def test_trust_page_explains_what_moved_its_departments_and_vintages(
         "where quarter = ? and trust_code = ? and is_assessed",
         [m["quarter_to"], m["trust_code"]],
     )
-    dots = driver.find_elements(By.CSS_SELECTOR, "#departments-dotplot g.dept")  # type: ignore[attr-defined]
+    dots = driver.find_elements(By.CSS_SELECTOR, "#departments-dotplot g.dept")
     assert len(dots) == len(departments) > 0
     red = {
         e.get_attribute("data-department")
         for e in driver.find_elements(By.CSS_SELECTOR, "#departments-dotplot g.bottom")
-    }  # type: ignore[attr-defined]
+    }
     assert red == {d["department"] for d in departments if d["is_bottom_decile"]}
     listed = {
         e.get_attribute("data-department")
-        for e in driver.find_elements(By.CSS_SELECTOR, "#bottom-decile-departments tbody tr[data-department]")  # type: ignore[attr-defined]
+        for e in driver.find_elements(By.CSS_SELECTOR, "#bottom-decile-departments tbody tr[data-department]")
     }
     assert listed == red
 
@@ -518,20 +515,20 @@ def test_trust_page_explains_what_moved_its_departments_and_vintages(
         "select is_revised from marts.fct_league_vintages where data_source = ? and quarter = ? and trust_code = ?",
         key,
     )[0]
-    revised = driver.find_elements(By.ID, "vintage-revised")  # type: ignore[attr-defined]
+    revised = driver.find_elements(By.ID, "vintage-revised")
     assert bool(revised) == vintage["is_revised"]
     assert_loaded_offline(driver, server)
     screenshot(driver, "trust_page_insights")
 
-    driver.find_element(By.ID, "movers-link").click()  # type: ignore[attr-defined]
-    assert driver.current_url.endswith(movers_path(m["data_source"], m["quarter_to"], m["cohort"]))  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "movers-link").click()
+    assert driver.current_url.endswith(movers_path(m["data_source"], m["quarter_to"], m["cohort"]))
     movers = records(
         con,
         "select trust_code, rank_change from marts.fct_rank_movements where data_source = ? and quarter_to = ? "
         "and cohort = ? order by abs(rank_change) desc, league_rank_to, trust_code limit 25",
         [m["data_source"], m["quarter_to"], m["cohort"]],
     )
-    rows = driver.find_elements(By.CSS_SELECTOR, "#movers-table tbody tr")  # type: ignore[attr-defined]
+    rows = driver.find_elements(By.CSS_SELECTOR, "#movers-table tbody tr")
     assert [r.get_attribute("data-trust") for r in rows] == [r["trust_code"] for r in movers]
     screenshot(driver, "movers_page")
 
@@ -542,9 +539,9 @@ def test_cohort_page_lists_well_ranked_trusts_with_bottom_decile_departments(
     from selenium.webdriver.common.by import By
 
     driver = browser
-    driver.get(server + "insights.html")  # type: ignore[attr-defined]
+    driver.get(server + "insights.html")
     path = departments_path("Q1 2025/26", "acute")
-    driver.find_element(By.CSS_SELECTOR, f'#departments-links a[href="{path}"]').click()  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, f'#departments-links a[href="{path}"]').click()
     expected = {
         t
         for (t,) in con.execute(
@@ -555,12 +552,12 @@ def test_cohort_page_lists_well_ranked_trusts_with_bottom_decile_departments(
     shown = {
         e.get_attribute("data-trust")
         for e in driver.find_elements(By.CSS_SELECTOR, "#hidden-table tbody tr[data-trust]")
-    }  # type: ignore[attr-defined]
+    }
     assert shown == expected and len(expected) >= 10  # 17 of the 27 acute trusts in segments 1 and 2
-    assert driver.find_element(By.ID, "hidden-count").text == str(len(expected))  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "hidden-count").text == str(len(expected))
     minimum = con.execute("select max(min_denominator) from marts.fct_department_performance").fetchone()
     assert minimum is not None
-    assert driver.find_element(By.ID, "min-denominator").text == f"{minimum[0]:.0f}"  # type: ignore[attr-defined]
+    assert driver.find_element(By.ID, "min-denominator").text == f"{minimum[0]:.0f}"
     assert_loaded_offline(driver, server)
     screenshot(driver, "hidden_variation_page")
 
@@ -588,18 +585,18 @@ def test_league_table_shows_method_sensitivity_and_links_to_its_page(
             [source, quarter, cohort],
         )
     }
-    driver.get(server + league_path(source, quarter, cohort))  # type: ignore[attr-defined]
+    driver.get(server + league_path(source, quarter, cohort))
     shown = {
         e.find_element(By.XPATH, "..").get_attribute("data-trust"): e.text
-        for e in driver.find_elements(By.CSS_SELECTOR, "#league-table tbody td.method-range")  # type: ignore[attr-defined]
+        for e in driver.find_elements(By.CSS_SELECTOR, "#league-table tbody td.method-range")
     }
     assert shown == {code: f"{t['best_rank']}{DASH}{t['worst_rank']}" for code, t in trusts.items()}
-    driver.find_element(By.CSS_SELECTOR, '#league-table th[data-key="method-range"] button').click()  # type: ignore[attr-defined]
+    driver.find_element(By.CSS_SELECTOR, '#league-table th[data-key="method-range"] button').click()
     spreads = [trusts[t]["worst_rank"] - trusts[t]["best_rank"] for t in visible_trusts(driver)]
     assert spreads == sorted(spreads), "ascending spread of ranks over the methods"
 
-    driver.find_element(By.ID, "sensitivity-page-link").click()  # type: ignore[attr-defined]
-    assert driver.current_url.endswith(sensitivity_path(source, quarter, cohort))  # type: ignore[attr-defined]
+    driver.find_element(By.ID, "sensitivity-page-link").click()
+    assert driver.current_url.endswith(sensitivity_path(source, quarter, cohort))
     variants = dict(
         con.execute(
             f"select distinct variant, trusts_changing_segment from marts.rpt_method_sensitivity {where}",
@@ -608,12 +605,12 @@ def test_league_table_shows_method_sensitivity_and_links_to_its_page(
     )
     listed = {
         e.get_attribute("data-variant"): int(e.find_element(By.CSS_SELECTOR, "td.changing").text)
-        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-variants tbody tr")  # type: ignore[attr-defined]
+        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-variants tbody tr")
     }
     assert listed == variants and max(listed.values()) > 0
     ranges = {
         e.get_attribute("data-trust"): e.find_element(By.CSS_SELECTOR, "td.rank-range").text
-        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-trusts tbody tr")  # type: ignore[attr-defined]
+        for e in driver.find_elements(By.CSS_SELECTOR, "#sensitivity-trusts tbody tr")
     }
     assert ranges == shown
     assert_loaded_offline(driver, server)

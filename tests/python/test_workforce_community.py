@@ -294,4 +294,4 @@ class _NameOnly:
 def test_chs_month_comes_from_the_financial_year_in_the_file_name(name: str, month_end: date) -> None:
     from oversight.collections_workforce_community import FinancialYearMonthInFileName
 
-    assert FinancialYearMonthInFileName("month_end_date").resolve(_NameOnly(name)) == month_end  # type: ignore[arg-type]
+    assert FinancialYearMonthInFileName("month_end_date").resolve(_NameOnly(name)) == month_end

@@ -351,7 +351,7 @@ def test_unreadable_file(
         def deny(self: Path, *args: object, **kwargs: object) -> object:
             if self == target:
                 raise PermissionError(13, "Permission denied", str(self))
-            return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+            return real_open(self, *args, **kwargs)
 
         monkeypatch.setattr(Path, "open", deny)
     try:
@@ -457,7 +457,7 @@ def killed_land(data: Path, landing: Path, target: str, after: int, sig: int = s
 
 def landed_sha(parquet: Path) -> str:
     with duckdb.connect() as con:
-        return str(con.execute("SELECT any_value(_source_sha256) FROM read_parquet(?)", [str(parquet)]).fetchone()[0])  # type: ignore[index]
+        return str(con.execute("SELECT any_value(_source_sha256) FROM read_parquet(?)", [str(parquet)]).fetchone()[0])
 
 
 def test_kill_between_rename_and_manifest_is_completed_by_the_next_run(
@@ -598,7 +598,7 @@ def test_disk_full_between_two_renames_is_undone_in_the_same_run(
         calls["n"] += 1
         if calls["n"] == 2:  # April is in place; May's swap finds the disk full
             raise OSError(28, "No space left on device")
-        real_replace(src, dst)  # type: ignore[arg-type]
+        real_replace(src, dst)
 
     monkeypatch.setattr(os, "replace", replace)
     err = assert_rejected(capsys, data, landing, "No space left on device", "undid a commit")
