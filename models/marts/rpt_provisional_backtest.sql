@@ -1,40 +1,11 @@
--- Back-test of the provisional league tables (issue 14): for every quarter with both monthly returns and a final
--- table (returns route), each provisional table (after one, two, three months) against the final one, per cohort,
--- per quarter and pooled over quarters (quarter 'all'). subject 'league_table': segments, league ranks, average
--- scores and the widened likely ranges (calibration: share of final ranks inside the provisional range);
--- subject <metric id>: the metrics with monthly history, trust by trust where the provisional value came from the
--- months (not carried forward): score and value revisions, and the share of final scores inside the provisional
--- score +/- z x the metric's revision sd measured on the other quarters.
+-- Back-test of the provisional league tables (issue 14), per quarter: for every quarter with both monthly returns and
+-- a final table (returns route), each provisional table (after one, two, three months) against the final one, per
+-- cohort (subject 'league_table'), and the metrics with monthly history (subject <metric id>). The same figures
+-- pooled over every quarter: rpt_provisional_backtest_pooled.
 with
 
-scenarios as (
-    select * from {{ ref('engine_scenarios') }}
-    where scenario_kind = 'provisional'
-),
-
-league as (
-    select * from {{ ref('int_league__ranked') }}
-),
-
-ranges as (
-    select * from {{ ref('int_likely_ranges__widened') }}
-),
-
-bootstrapped as (
-    select * from {{ ref('int_likely_ranges__bootstrapped') }}
-),
-
-scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
-),
-
-scenario_values as (
-    select * from {{ ref('int_metric_values__scenarios') }}
-    where value_basis = 'provisional'
-),
-
-revisions as (
-    select * from {{ ref('int_provisional_revisions__measured') }}
+pairs as (
+    select * from {{ ref('int_provisional_backtest__paired') }}
 ),
 
 windows as (
@@ -42,110 +13,8 @@ windows as (
     where reporting_basis = 'quarter'
 ),
 
-table_pairs as (
-    select
-        'league_table' as subject,
-        provisional.data_source,
-        provisional.cohort,
-        provisional.quarter,
-        scenarios.months_available,
-        provisional.final_segment = final.final_segment as is_segment_equal,
-        abs(provisional.league_rank - final.league_rank) as abs_rank_change,
-        final.league_rank between ranges.league_rank_low and ranges.league_rank_high as is_rank_in_range,
-        final.league_rank between least(bootstrapped.league_rank_low, provisional.league_rank)
-        and greatest(bootstrapped.league_rank_high, provisional.league_rank) as is_rank_in_bootstrap_range,
-        abs(provisional.average_score - final.average_score) as abs_score_change,
-        final.average_score between ranges.average_score_low and ranges.average_score_high as is_score_in_range,
-        cast(null as double) as abs_value_change
-    from league as provisional
-    inner join scenarios on provisional.scenario = scenarios.scenario
-    inner join league as final
-        on
-            final.scenario = 'final'
-            and provisional.data_source = final.data_source
-            and provisional.quarter = final.quarter
-            and provisional.trust_code = final.trust_code
-    inner join ranges
-        on
-            provisional.scenario = ranges.scenario
-            and provisional.data_source = ranges.data_source
-            and provisional.quarter = ranges.quarter
-            and provisional.trust_code = ranges.trust_code
-    left join bootstrapped
-        on
-            provisional.scenario = bootstrapped.scenario
-            and provisional.data_source = bootstrapped.data_source
-            and provisional.quarter = bootstrapped.quarter
-            and provisional.trust_code = bootstrapped.trust_code
-),
-
-metric_pairs as (
-    select
-        provisional.metric_id as subject,
-        provisional.data_source,
-        provisional.cohort,
-        provisional.quarter,
-        scenarios.months_available,
-        cast(null as boolean) as is_segment_equal,
-        abs(provisional.population_rank - final.population_rank) as abs_rank_change,
-        cast(null as boolean) as is_rank_in_range,
-        cast(null as boolean) as is_rank_in_bootstrap_range,
-        abs(provisional.score - final.score) as abs_score_change,
-        abs(final.score - provisional.score)
-        <= {{ normal_quantile('(1 + ' ~ var('bootstrap_interval') ~ ') / 2') }}
-        * revisions.revision_sd_excluding_quarter as is_score_in_range,
-        abs(provisional.value - final.value) as abs_value_change
-    from scores as provisional
-    inner join scenarios on provisional.scenario = scenarios.scenario
-    inner join scenario_values
-        on
-            provisional.scenario = scenario_values.scenario
-            and provisional.data_source = scenario_values.data_source
-            and provisional.quarter = scenario_values.quarter
-            and provisional.trust_code = scenario_values.trust_code
-            and provisional.metric_id = scenario_values.metric_id
-    inner join scores as final
-        on
-            final.scenario = 'final'
-            and provisional.data_source = final.data_source
-            and provisional.quarter = final.quarter
-            and provisional.trust_code = final.trust_code
-            and provisional.metric_id = final.metric_id
-    left join revisions
-        on
-            scenarios.months_available = revisions.months_available
-            and provisional.quarter = revisions.quarter
-            and provisional.metric_id = revisions.metric_id
-    where provisional.score is not null and final.score is not null
-),
-
-pairs as (
-    select * from table_pairs
-    union all
-    select * from metric_pairs
-),
-
 summarised as (
-    select
-        subject,
-        data_source,
-        cohort,
-        coalesce(quarter, 'all') as quarter,
-        months_available,
-        count(*) as trusts_compared,
-        avg(cast(is_segment_equal as double)) as share_segment_equal,
-        avg(abs_rank_change) as mean_abs_rank_change,
-        avg(cast(is_rank_in_range as double)) as share_rank_in_likely_range,
-        avg(cast(is_rank_in_bootstrap_range as double)) as share_rank_in_bootstrap_range,
-        {{ ordered_avg('abs_score_change') }} as mean_abs_score_change,
-        avg(cast(abs_score_change <= 0.1 + 1e-9 as double)) as share_score_within_0_1,
-        avg(cast(is_score_in_range as double)) as share_score_in_likely_range,
-        {{ ordered_avg('abs_value_change') }} as mean_abs_value_change
-    from pairs
-    group by grouping sets (
-        (subject, data_source, cohort, quarter, months_available),
-        (subject, data_source, cohort, months_available)
-    )
+    {{ provisional_backtest_summary('pairs', ['subject', 'data_source', 'cohort', 'quarter', 'months_available']) }}
 ),
 
 final as (
@@ -156,7 +25,7 @@ final as (
         summarised.quarter,
         summarised.months_available,
         windows.months_used,
-        cast(summarised.trusts_compared as integer) as trusts_compared,
+        summarised.trusts_compared,
         summarised.share_segment_equal,
         summarised.mean_abs_rank_change,
         summarised.share_rank_in_likely_range,

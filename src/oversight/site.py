@@ -703,11 +703,15 @@ def render_provisional_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
                 """,
                 [current["data_source"], current["quarter"], current["months"]],
             )
+        # The pooled figures (no quarter) first, then each quarter's, for each subject and cohort.
         backtest = _rows(
             con,
             """
+            select *, cast(null as varchar) as quarter, cast(null as varchar) as months_used
+            from marts.rpt_provisional_backtest_pooled
+            union all by name
             select * from marts.rpt_provisional_backtest
-            order by subject <> 'league_table', subject, cohort, quarter = 'all' desc, quarter, months_available
+            order by subject <> 'league_table', subject, cohort, quarter nulls first, months_available
             """,
         )
     finally:

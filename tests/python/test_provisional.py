@@ -29,7 +29,7 @@ def test_a_and_e_months_give_four_back_tested_quarters(con: duckdb.DuckDBPyConne
     footprints each, after one and two months; after three months the provisional score is the final one."""
     rows = con.execute(
         "select months_available, trusts_compared, share_score_within_0_1, mean_abs_score_change "
-        "from marts.rpt_provisional_backtest where subject = 'OF0013' and quarter = 'all' order by 1"
+        "from marts.rpt_provisional_backtest_pooled where subject = 'OF0013' order by 1"
     ).fetchall()
     assert [(m, n) for m, n, _, _ in rows] == [(1, 4 * 123), (2, 4 * 123), (3, 4 * 123)]
     after_one, after_two, after_three = rows

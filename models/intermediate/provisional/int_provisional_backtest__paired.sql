@@ -1,0 +1,124 @@
+-- Pairs of the provisional back-test (issue 14), one row per trust: each provisional table (after one, two, three
+-- months) against the final one (subject 'league_table': segment, league rank, average score and the widened likely
+-- ranges), and the metrics with monthly history trust by trust where the provisional value came from the months (not
+-- carried forward): score and value revisions, and whether the final score lies within the provisional score +/- z x
+-- the metric's revision sd measured on the other quarters. rpt_provisional_backtest summarises them per quarter and
+-- rpt_provisional_backtest_pooled over every quarter (macro provisional_backtest_summary).
+with
+
+scenarios as (
+    select * from {{ ref('engine_scenarios') }}
+    where scenario_kind = 'provisional'
+),
+
+league as (
+    select * from {{ ref('int_league__ranked') }}
+),
+
+ranges as (
+    select * from {{ ref('int_likely_ranges__widened') }}
+),
+
+bootstrapped as (
+    select * from {{ ref('int_likely_ranges__bootstrapped') }}
+),
+
+scores as (
+    select * from {{ ref('int_metric_scores__scored') }}
+),
+
+scenario_values as (
+    select * from {{ ref('int_metric_values__scenarios') }}
+    where value_basis = 'provisional'
+),
+
+revisions as (
+    select * from {{ ref('int_provisional_revisions__measured') }}
+),
+
+table_pairs as (
+    select
+        'league_table' as subject,
+        provisional.data_source,
+        provisional.cohort,
+        provisional.quarter,
+        scenarios.months_available,
+        provisional.trust_code,
+        provisional.final_segment = final.final_segment as is_segment_equal,
+        abs(provisional.league_rank - final.league_rank) as abs_rank_change,
+        final.league_rank between ranges.league_rank_low and ranges.league_rank_high as is_rank_in_range,
+        final.league_rank between least(bootstrapped.league_rank_low, provisional.league_rank)
+        and greatest(bootstrapped.league_rank_high, provisional.league_rank) as is_rank_in_bootstrap_range,
+        abs(provisional.average_score - final.average_score) as abs_score_change,
+        final.average_score between ranges.average_score_low and ranges.average_score_high as is_score_in_range,
+        cast(null as double) as abs_value_change
+    from league as provisional
+    inner join scenarios on provisional.scenario = scenarios.scenario
+    inner join league as final
+        on
+            final.scenario = 'final'
+            and provisional.data_source = final.data_source
+            and provisional.quarter = final.quarter
+            and provisional.trust_code = final.trust_code
+    inner join ranges
+        on
+            provisional.scenario = ranges.scenario
+            and provisional.data_source = ranges.data_source
+            and provisional.quarter = ranges.quarter
+            and provisional.trust_code = ranges.trust_code
+    left join bootstrapped
+        on
+            provisional.scenario = bootstrapped.scenario
+            and provisional.data_source = bootstrapped.data_source
+            and provisional.quarter = bootstrapped.quarter
+            and provisional.trust_code = bootstrapped.trust_code
+),
+
+metric_pairs as (
+    select
+        provisional.metric_id as subject,
+        provisional.data_source,
+        provisional.cohort,
+        provisional.quarter,
+        scenarios.months_available,
+        provisional.trust_code,
+        cast(null as boolean) as is_segment_equal,
+        abs(provisional.population_rank - final.population_rank) as abs_rank_change,
+        cast(null as boolean) as is_rank_in_range,
+        cast(null as boolean) as is_rank_in_bootstrap_range,
+        abs(provisional.score - final.score) as abs_score_change,
+        abs(final.score - provisional.score)
+        <= {{ normal_quantile('(1 + ' ~ var('bootstrap_interval') ~ ') / 2') }}
+        * revisions.revision_sd_excluding_quarter as is_score_in_range,
+        abs(provisional.value - final.value) as abs_value_change
+    from scores as provisional
+    inner join scenarios on provisional.scenario = scenarios.scenario
+    inner join scenario_values
+        on
+            provisional.scenario = scenario_values.scenario
+            and provisional.data_source = scenario_values.data_source
+            and provisional.quarter = scenario_values.quarter
+            and provisional.trust_code = scenario_values.trust_code
+            and provisional.metric_id = scenario_values.metric_id
+    inner join scores as final
+        on
+            final.scenario = 'final'
+            and provisional.data_source = final.data_source
+            and provisional.quarter = final.quarter
+            and provisional.trust_code = final.trust_code
+            and provisional.metric_id = final.metric_id
+    left join revisions
+        on
+            scenarios.months_available = revisions.months_available
+            and provisional.quarter = revisions.quarter
+            and provisional.metric_id = revisions.metric_id
+    where provisional.score is not null and final.score is not null
+),
+
+pairs as (
+    select * from table_pairs
+    union all
+    select * from metric_pairs
+)
+
+select * from pairs
