@@ -12,6 +12,11 @@
     cast({{ quarter_start_date(quarter_label) }} + interval 3 month - interval 1 day as date)
 {%- endmacro %}
 
+{% macro is_quarter_label(expression) -%}
+    {#- True when the expression is a NOF quarter label as NHS England writes it ('Q1 2025/26'). -#}
+    regexp_full_match({{ expression }}, 'Q[1-4] [0-9]{4}/[0-9]{2}')
+{%- endmacro %}
+
 {% macro nof_quarter_label(date_expression) -%}
     {#- The NOF quarter a date falls in, as NHS England writes it: 2025-06-30 -> 'Q1 2025/26'. -#}
     (

@@ -1,17 +1,15 @@
-{% macro reconciliation_rates(compared, by_quarter=true, overall_label=none) -%}
+{% macro reconciliation_rates(compared, by_quarter=true) -%}
     {#-
         The reconciliation's match rates from `compared` (rows of int_reconciliation__compared): per data source
-        x quarter x check when `by_quarter`, else per data source x check over every quarter; `overall_label`
-        (e.g. 'All quarters') puts a quarter column with that label on the overall rows. A comparison is a match
-        when its difference is within the check's tolerance; excepted comparisons are counted apart, with their
-        reasons. is_judged: the rows the publication gate reads (the grain the check's judged_on names).
+        x quarter x check when `by_quarter`, else per data source x check over every quarter (no quarter column).
+        A comparison is a match when its difference is within the check's tolerance; excepted comparisons are
+        counted apart, with their reasons. is_judged: the rows the publication gate reads (the grain the check's
+        judged_on names: one quarter's label, or any other value for the rate over every quarter).
     -#}
     select
     data_source,
     {%- if by_quarter %}
     quarter,
-    {%- elif overall_label is not none %}
-    '{{ overall_label }}' as quarter,
     {%- endif %}
     check_name,
     cast(count(*) filter (where exception_reason is null) as integer) as compared,
@@ -38,7 +36,7 @@
     {%- if by_quarter %}
     quarter = min(judged_on) as is_judged
     {%- else %}
-    min(judged_on) = 'All quarters' as is_judged
+    not {{ is_quarter_label('min(judged_on)') }} as is_judged
     {%- endif %}
 from {{ compared }}
 group by data_source, {% if by_quarter %}quarter, {% endif %}check_name

@@ -2,9 +2,10 @@
     {#-
         THE list of raw-returns metric-value models (one `int_metric_values__<source>` per source, each with the
         contract columns: data_source, quarter, trust_code, metric_id, value, value_text, numerator,
-        denominator, value_status, reporting_date, value_origin). `int_metric_values__unioned` unions them into
-        the engine and `int_trust_quarters__enumerated` takes the returns route's trust-quarters from them:
-        merging another source is adding its model name here.
+        denominator, value_status, reporting_date, value_origin). `int_metric_values__returns` (the one union,
+        its contract enforced) unions them for the engine (`int_metric_values__unioned`) and for the returns
+        route's trust-quarters (`int_trust_quarters__enumerated`): merging another source is adding its model
+        name here.
     -#}
     {{ return([
         'int_metric_values__sickness_absence',

@@ -37,17 +37,26 @@ metrics as (
 
 scores as (
     select
-        metric_scores.*,
-        league_table.cohort as file_cohort,
+        metric_scores.data_source,
+        metric_scores.quarter,
+        league_table.cohort,
         league_table.region,
         league_table.trust_type,
         league_table.trust_subtype,
+        metric_scores.trust_code,
         league_table.trust_name,
         metrics.domain,
         metrics.sub_domain,
-        metrics.metric_name,
+        metric_scores.metric_id,
+        metric_scores.score_id,
+        metrics.metric_name as metric_description,
+        metric_scores.reporting_date,
         metrics.value_units,
-        metrics.direction
+        metrics.direction,
+        metric_scores.value,
+        metric_scores.score_rounded,
+        metric_scores.ranking_population,
+        metric_scores.ranking_population_rank
     from metric_scores
     inner join league_table
         on
@@ -59,30 +68,15 @@ scores as (
 
 value_rows as (
     select
-        data_source,
-        quarter,
-        file_cohort as cohort,
-        region,
-        trust_type,
-        trust_subtype,
-        trust_code,
-        trust_name,
-        domain,
-        sub_domain,
-        metric_id,
-        metric_name as metric_description,
-        reporting_date,
+        * exclude (score_id, value_units, direction, score_rounded, ranking_population, ranking_population_rank),
         value_units as units,
-        value,
-        round(
-            quantile_cont(value, 0.5) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
-        ) as median_value,
-        round(
-            quantile_cont(value, 0.25) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
-        ) as lower_quartile,
-        round(
-            quantile_cont(value, 0.75) over (partition by data_source, quarter, file_cohort, trust_type, metric_id), 2
-        ) as upper_quartile,
+        {%- for column, fraction in [('median_value', 0.5), ('lower_quartile', 0.25), ('upper_quartile', 0.75)] %}
+            round(
+                quantile_cont(value, {{ fraction }})
+                    over (partition by data_source, quarter, cohort, trust_type, metric_id),
+                2
+            ) as {{ column }},
+        {%- endfor %}
         -- competition rank within trust type, best first, on unrounded values (methodology.md 9.2): the engine's
         -- own rank where it ranked the metric within the cohort (it breaks ties of rounded values as NHS
         -- England's Rank does), else a competition rank of the exported value
@@ -109,26 +103,15 @@ ranked_values as (
 ),
 
 score_rows as (
+    -- the statistics columns (median, quartiles, rank) are null on these rows (union by name below)
     select
-        data_source,
-        quarter,
-        file_cohort as cohort,
-        region,
-        trust_type,
-        trust_subtype,
-        trust_code,
-        trust_name,
-        domain,
-        sub_domain,
+        * exclude (
+            metric_id, score_id, value_units, direction, value, score_rounded, ranking_population,
+            ranking_population_rank
+        ),
         score_id as metric_id,
-        metric_name as metric_description,
-        reporting_date,
         'score' as units,
         score_rounded as value,
-        null as median_value,
-        null as lower_quartile,
-        null as upper_quartile,
-        null as rank,
         2 as family_order
     from scores
     where score_id is not null and score_rounded is not null
@@ -152,9 +135,6 @@ domain_rows as (
         league_table.quarter as reporting_date,
         'score' as units,
         domain_scores.domain_score_rounded as value,
-        null as median_value,
-        null as lower_quartile,
-        null as upper_quartile,
         rank() over (
             partition by
                 league_table.data_source,
@@ -224,9 +204,6 @@ summary_rows as (
         quarter as reporting_date,
         units,
         cast(summary_value as double) as value,
-        null as median_value,
-        null as lower_quartile,
-        null as upper_quartile,
         summary_rank as rank,
         4 as family_order
     from summary_values

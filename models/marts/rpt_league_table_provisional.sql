@@ -5,15 +5,7 @@
 -- Ours, not NHS England's: NHS England publishes no provisional table.
 with
 
-scenarios as (
-    select * from {{ ref('engine_scenarios') }}
-    where scenario_kind = 'provisional'
-),
-
-league as (
-    select ranked.* from {{ ref('int_league__ranked') }} as ranked
-    inner join scenarios on ranked.scenario = scenarios.scenario
-),
+{{ provisional_scenario_imports() }}
 
 trust_quarters as (
     select * from {{ ref('int_trust_quarters__enumerated') }}
@@ -29,17 +21,6 @@ trusts as (
 
 published as (
     select * from {{ ref('int_published_outcomes__pivoted') }}
-),
-
-scores as (
-    select scored.* from {{ ref('int_metric_scores__scored') }} as scored
-    inner join scenarios on scored.scenario = scenarios.scenario
-    where scored.include_in_average and scored.score is not null
-),
-
-scenario_values as (
-    select scenario_values.* from {{ ref('int_metric_values__scenarios') }} as scenario_values
-    inner join scenarios on scenario_values.scenario = scenarios.scenario
 ),
 
 windows as (

@@ -1,9 +1,8 @@
--- The engine against NHS England's published figures, per data source x quarter x check and over all quarters
--- ('All quarters' rows), as the publication gate and the release read it (kept for them: the same figures, one
--- grain each, are rpt_reconciliation_by_quarter and rpt_reconciliation_overall). A row is a match when the
--- difference is within the check's tolerance; the reconciliation_checks seed holds each check's tolerance, the
--- minimum match rate the publication gate requires, and the rows it is judged on (over all quarters, or one
--- quarter where a route is complete by design: is_judged).
+-- The reconciliation checks as the publication gate judges them: one row per data source x check, the check's
+-- rates over every quarter, or on the one quarter the reconciliation_checks seed's judged_on names (judged_quarter;
+-- null when judged over every quarter). The rows are those marked is_judged in rpt_reconciliation_by_quarter and
+-- rpt_reconciliation_overall (the same figures at each grain), computed from the same comparisons by the macro
+-- reconciliation_rates.
 with
 
 compared as (
@@ -15,13 +14,39 @@ by_quarter as (
 ),
 
 overall as (
-    {{ reconciliation_rates('compared', by_quarter=false, overall_label='All quarters') | indent(4) }}
+    {{ reconciliation_rates('compared', by_quarter=false) | indent(4) }}
+),
+
+judged as (
+    select
+        * exclude (quarter, is_judged),
+        quarter as judged_quarter
+    from by_quarter
+    where is_judged
+    union all by name
+    select
+        * exclude (is_judged),
+        cast(null as varchar) as judged_quarter
+    from overall
+    where is_judged
 ),
 
 final as (
-    select * from by_quarter
-    union all
-    select * from overall
+    select
+        data_source,
+        check_name,
+        judged_on,
+        judged_quarter,
+        compared,
+        matched,
+        excepted,
+        exceptions_applied,
+        match_rate,
+        largest_difference,
+        tolerance,
+        min_match_rate,
+        meets_threshold
+    from judged
 )
 
 select * from final

@@ -372,16 +372,10 @@ def summarise(duckdb_path: Path) -> RunResult:
             ).fetchall()
         )
         result.reconciliation = [
-            ReconciliationRow(*row)
-            for row in con.execute(
-                """
-                select data_source,
-                    check_name || case when quarter <> 'All quarters' then ' [' || quarter || ']' else '' end,
-                    compared, matched, match_rate, min_match_rate, meets_threshold
-                from marts.rpt_reconciliation
-                where is_judged
-                order by data_source, check_name
-                """
+            ReconciliationRow(source, check + (f" [{quarter}]" if quarter else ""), *rates)
+            for source, check, quarter, *rates in con.execute(
+                "select data_source, check_name, judged_quarter, compared, matched, match_rate, min_match_rate,"
+                " meets_threshold from marts.rpt_reconciliation order by data_source, check_name"
             ).fetchall()
         ]
     return result
@@ -390,7 +384,7 @@ def summarise(duckdb_path: Path) -> RunResult:
 def vars_for_data_dir(data_dir: Path, dbt_vars: dict[str, object] | None = None) -> dict[str, object]:
     """dbt vars for a build of ``data_dir``: the acceptance checks of the embedded real files (named trusts and
     months, tagged ``embedded_data``) run only when the input is the embedded default ``data/``; the gate's
-    reconciliation exceptions (``config/quality_gate.yml``) reach ``rpt_reconciliation`` and its completeness data
+    reconciliation exceptions (``config/quality_gate.yml``) reach the reconciliation marts and its completeness data
     sources the qa models."""
     config = load_config()
     merged: dict[str, object] = {

@@ -75,6 +75,8 @@ _MARTS = (
     "fct_persistent_underperformers",
     "fct_icb_aggregates",
     "rpt_reconciliation",
+    "rpt_reconciliation_by_quarter",
+    "rpt_reconciliation_overall",
 )
 
 
@@ -229,6 +231,7 @@ class _Warehouse:
     registry: list[Row]
     icbs: list[Row]
     reconciliation: list[Row]
+    reconciliation_detail: list[Row]
     methodology_year: str
 
 
@@ -290,14 +293,22 @@ def _read(duckdb_path: Path, settings: Mapping[str, object]) -> _Warehouse:
             [year],
         )
         icbs = _rows(con, "select * from marts.fct_icb_aggregates order by data_source, quarter, icb_code")
+        # the checks as the gate judges them; then every check over all quarters and per quarter (quarter None)
         reconciliation = _rows(
             con,
-            "select * from marts.rpt_reconciliation "
-            "order by data_source, quarter = 'All quarters' desc, quarter, check_name",
+            "select * from marts.rpt_reconciliation order by data_source, judged_quarter nulls first, check_name",
+        )
+        overall = _rows(con, "select * from marts.rpt_reconciliation_overall order by data_source, check_name")
+        by_quarter = _rows(
+            con, "select * from marts.rpt_reconciliation_by_quarter order by data_source, quarter, check_name"
         )
     finally:
         con.close()
-    return _Warehouse(league, metrics, domains, registry, icbs, reconciliation, year)
+    detail = sorted(
+        [{**r, "quarter": None} for r in overall] + by_quarter,
+        key=lambda r: (r["data_source"], r["quarter"] is not None, r["quarter"] or "", r["check_name"]),
+    )
+    return _Warehouse(league, metrics, domains, registry, icbs, reconciliation, detail, year)
 
 
 # ---------------------------------------------------------------------------------------------- charts
@@ -510,7 +521,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
         env.get_template("index.html").render(
             root="",
             tables=_table_summaries(by_table, quarters),
-            reconciliation=[r for r in data.reconciliation if r["is_judged"]],
+            reconciliation=data.reconciliation,
             sources=_distinct(r["data_source"] for r in data.league),
             provisional_pages=provisional_pages,
             sensitivity_pages=sensitivity_pages,
@@ -526,7 +537,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             settings=sorted(settings.items()),
             setting_notes=setting_notes(),
             cut_point_methods=_distinct((r["quarter"], r["cut_point_method"]) for r in data.league),
-            reconciliation=data.reconciliation,
+            reconciliation=data.reconciliation_detail,
             **common,
         ),
     )

@@ -195,14 +195,14 @@ def test_reconciliation_exception_is_left_out_of_the_rate_and_recorded(embedded:
         before = (
             duckdb.connect(str(embedded.warehouse), read_only=True)
             .execute(
-                "select compared, matched from marts.rpt_reconciliation "
-                "where data_source = 'nhse_nof' and check_name = 'league_rank' and quarter = 'All quarters'"
+                "select compared, matched from marts.rpt_reconciliation_overall "
+                "where data_source = 'nhse_nof' and check_name = 'league_rank'"
             )
             .fetchone()
         )
         after = c.execute(
-            "select compared, matched, excepted, exceptions_applied from marts.rpt_reconciliation "
-            "where data_source = 'nhse_nof' and check_name = 'league_rank' and quarter = 'All quarters'"
+            "select compared, matched, excepted, exceptions_applied from marts.rpt_reconciliation_overall "
+            "where data_source = 'nhse_nof' and check_name = 'league_rank'"
         ).fetchone()
     assert before is not None and after is not None
     assert after[:3] == (before[0] - 1, before[1], 1)  # RBD's rank differs: out of the rate, not a match

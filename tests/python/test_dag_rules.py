@@ -9,7 +9,10 @@ The rules follow dbt-project-evaluator's modelling and governance checks:
   "rejoining of upstream concepts"; Y should be folded in or X read through Y) - exceptions are listed with reasons;
 - every public model (``fct_``, ``dim_``, ``rpt_``) is ``access: public`` in a group with an enforced contract;
 - every model has a primary key that is tested (``unique`` + ``not_null`` on one column, or ``unique_combination``)
-  and documented (each key column has a description).
+  and documented (each key column has a description);
+- no intermediate model names a metric id (or a metric key such as ``'..._rate'``): metric ids come from the
+  registry (seeds ``metric_registry.returns_measure``, ``nof_summary_metrics.outcome``), so adding a metric never
+  means editing an intermediate model (checked on the SQL files themselves).
 
 Each rule is also checked against a hand-made manifest that breaks it, so no rule can pass by reading nothing.
 """
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -50,6 +54,12 @@ REJOIN_EXCEPTIONS: dict[tuple[str, str, str], str] = {
         "int_department_values__unioned",
     ): "the department union uses dim_trust only to keep trusts in scope; the fact reads dim_trust again for the "
     "trust's name and cohort at the quarter, which the union does not carry.",
+    (
+        "fct_icb_aggregates",
+        "fct_league_table",
+        "fct_icb_segment_counts",
+    ): "the wide counts are sums of the long-form segment counts; the ICB's mean and median average score and its "
+    "trust list need the league rows themselves, which counts per cohort and segment cannot carry.",
 }
 
 
@@ -224,3 +234,30 @@ def test_each_rule_catches_a_breach() -> None:
     }
     assert set(found) == expected
     assert not [line for line in found if "dim_clean" in line]
+
+
+# A metric id ('OF0013') or a metric key ('..._rate') written as a SQL string literal.
+METRIC_ID_LITERAL = re.compile(r"'OF[0-9]{4}'|'[a-z_]+_rate'")
+
+
+def metric_id_literals(sql: str) -> list[str]:
+    """The metric-id literals of ``sql`` outside ``--`` comments, one ``line: literal`` each."""
+    return [
+        f"{number}: {match.group(0)}"
+        for number, line in enumerate(sql.splitlines(), start=1)
+        for match in METRIC_ID_LITERAL.finditer(line.split("--", 1)[0])
+    ]
+
+
+def test_intermediate_models_name_no_metric_id() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{literal}"
+        for path in sorted((ROOT / "models" / "intermediate").rglob("*.sql"))
+        for literal in metric_id_literals(path.read_text(encoding="utf-8"))
+    ]
+    assert found == []
+
+
+def test_metric_id_literal_rule_catches_a_breach() -> None:
+    sql = "-- OF0013 'OF0013' in a comment\nwhere metric_id in ('OF0010', 'OF0011')\n    when 'sickness_rate' then 1"
+    assert metric_id_literals(sql) == ["2: 'OF0010'", "2: 'OF0011'", "3: 'sickness_rate'"]

@@ -64,8 +64,8 @@ def rates(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, float]]:
     return {
         check: (compared, matched, rate)
         for check, compared, matched, rate in con.execute(
-            "select check_name, compared, matched, match_rate from marts.rpt_reconciliation "
-            "where data_source = 'nhse_nof' and quarter = 'All quarters'"
+            "select check_name, compared, matched, match_rate from marts.rpt_reconciliation_overall "
+            "where data_source = 'nhse_nof'"
         ).fetchall()
     }
 
@@ -130,8 +130,7 @@ def test_returns_route_reproduces_nhse_from_the_raw_files(con: duckdb.DuckDBPyCo
     returns = {
         check: (compared, matched)
         for check, compared, matched in con.execute(
-            "select check_name, compared, matched from marts.rpt_reconciliation "
-            "where data_source = 'returns' and quarter = 'All quarters'"
+            "select check_name, compared, matched from marts.rpt_reconciliation_overall where data_source = 'returns'"
         ).fetchall()
     }
     # Values from raw returns, trust by trust (rpt_metric_value_reconciliation): every trust NHS England publishes

@@ -240,7 +240,7 @@ DBT_CORRUPTIONS = {
     ),
     "reconciliation_below_threshold": (
         "update marts.rpt_reconciliation set meets_threshold = false "
-        "where quarter = 'All quarters' and check_name = 'league_rank'",
+        "where judged_quarter is null and check_name = 'league_rank'",
         "assert_reconciliation_meets_thresholds",
         ("check_name", "league_rank"),
     ),

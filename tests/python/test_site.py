@@ -165,8 +165,8 @@ def test_differences_from_nhs_england_are_flagged(site: Path, con: duckdb.DuckDB
         assert ("≠" in card) == differs, (quarter, trust)
         differing += differs
     reconciled = con.execute(
-        "select sum(compared - matched) from marts.rpt_reconciliation "
-        "where check_name = 'league_rank' and quarter = 'All quarters' and data_source = 'nhse_nof'"
+        "select sum(compared - matched) from marts.rpt_reconciliation_overall "
+        "where check_name = 'league_rank' and data_source = 'nhse_nof'"
     ).fetchone()
     assert reconciled is not None
     assert differing == reconciled[0] > 0  # 10 of 317 ranks differ from NHS England's (tolerance 0), all by 1

@@ -1,13 +1,14 @@
 -- The engine reproduces NHS England's published figures at the match rates the reconciliation_checks seed
 -- requires, judged over all quarters of each data source where NHS England's figures are present, or on the one
--- quarter the seed's judged_on names.
+-- quarter the seed's judged_on names (rpt_reconciliation: the judged rows).
 select
     data_source,
     check_name,
+    judged_quarter,
     compared,
     matched,
     match_rate,
     min_match_rate,
     largest_difference
 from {{ ref('rpt_reconciliation') }}
-where is_judged and not meets_threshold
+where not meets_threshold

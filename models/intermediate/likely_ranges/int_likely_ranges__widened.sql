@@ -9,29 +9,10 @@
 -- A metric known before the quarter starts (value_basis 'known': previous quarter, staff survey) does not move.
 with
 
-scenarios as (
-    select * from {{ ref('engine_scenarios') }}
-    where scenario_kind = 'provisional'
-),
-
-scores as (
-    select scored.* from {{ ref('int_metric_scores__scored') }} as scored
-    inner join scenarios on scored.scenario = scenarios.scenario
-    where scored.include_in_average and scored.score is not null
-),
-
-scenario_values as (
-    select scenario_values.* from {{ ref('int_metric_values__scenarios') }} as scenario_values
-    inner join scenarios on scenario_values.scenario = scenarios.scenario
-),
+{{ provisional_scenario_imports() }}
 
 revisions as (
     select * from {{ ref('int_provisional_revisions__measured') }}
-),
-
-league as (
-    select ranked.* from {{ ref('int_league__ranked') }} as ranked
-    inner join scenarios on ranked.scenario = scenarios.scenario
 ),
 
 bootstrapped as (

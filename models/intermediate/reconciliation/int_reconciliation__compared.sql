@@ -49,6 +49,64 @@ exceptions as (
     {% endfor %}
 ),
 
+-- The comparisons that are one row of one relation each: (relation, item compared, check, difference, the
+-- rows compared). A score computed from a value copied into an input template is not counted as computed.
+{%- set no_item = 'cast(null as varchar)' %}
+{%- set scored = "score_method = 'computed' and published_score is not null and value_source <> 'input_template'" %}
+{%- set likely_range_average_score = 'greatest(abs(' ~ round_half_up('average_score_low')
+    ~ ' - published_average_score_low), abs(' ~ round_half_up('average_score_high')
+    ~ ' - published_average_score_high))' %}
+{%- set simple_checks = [
+    ('metric_scores', 'metric_id', 'computed_metric_scores', 'abs(score_rounded - published_score)', scored),
+    (
+        'metric_scores', 'metric_id', 'scores_over_present_population',
+        'abs(' ~ round_half_up('score_over_present_population') ~ ' - published_score)',
+        'score_over_present_population is not null and published_score is not null'
+    ),
+    (
+        'metric_scores', 'metric_id', 'all_metric_scores', 'abs(score_rounded - published_score)',
+        'published_score is not null'
+    ),
+    (
+        'domain_scores', 'domain', 'domain_scores', 'abs(domain_score_rounded - published_domain_score)',
+        'published_domain_score is not null'
+    ),
+    (
+        'league', no_item, 'average_score', 'abs(average_score_rounded - published_average_score)',
+        'published_average_score is not null'
+    ),
+    (
+        'league', no_item, 'average_score_exact', 'abs(average_score_rounded - published_average_score)',
+        'published_average_score is not null'
+    ),
+    (
+        'league', no_item, 'unadjusted_segment', 'abs(unadjusted_segment - published_unadjusted_segment)',
+        'published_unadjusted_segment is not null'
+    ),
+    (
+        'league', no_item, 'adjusted_segment', 'abs(adjusted_segment - published_segment)',
+        'published_segment is not null'
+    ),
+    (
+        'league', no_item, 'final_segment', 'abs(final_segment - published_final_segment)',
+        'published_final_segment is not null'
+    ),
+    ('league', no_item, 'league_rank', 'abs(league_rank - published_rank)', 'published_rank is not null'),
+    (
+        'league', no_item, 'league_rank_within_tolerance', 'abs(league_rank - published_rank)',
+        'published_rank is not null'
+    ),
+    (
+        'league', no_item, 'likely_range_average_score', likely_range_average_score,
+        'published_average_score_low is not null'
+    ),
+    (
+        'league', no_item, 'likely_range_rank',
+        'greatest(abs(league_rank_low - published_rank_low), abs(league_rank_high - published_rank_high))',
+        'published_rank_low is not null'
+    ),
+] %}
+
 comparisons as (
     select
         data_source,
@@ -60,27 +118,6 @@ comparisons as (
         case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
     from value_reconciliation
     where is_match is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        metric_id as compared_item,
-        'computed_metric_scores' as check_name,
-        abs(score_rounded - published_score) as difference
-    from metric_scores
-    -- a score computed from a value copied into an input template is not counted as computed
-    where score_method = 'computed' and published_score is not null and value_source <> 'input_template'
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        metric_id as compared_item,
-        'scores_over_present_population' as check_name,
-        abs({{ round_half_up('score_over_present_population') }} - published_score) as difference
-    from metric_scores
-    where score_over_present_population is not null and published_score is not null
     union all
     select
         route_metrics.data_source,
@@ -112,119 +149,18 @@ comparisons as (
         group by quarter, trust_code
     ) as published_metrics
         on route_metrics.quarter = published_metrics.quarter and route_metrics.trust_code = published_metrics.trust_code
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        metric_id as compared_item,
-        'all_metric_scores' as check_name,
-        abs(score_rounded - published_score) as difference
-    from metric_scores
-    where published_score is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'average_score' as check_name,
-        abs(average_score_rounded - published_average_score) as difference
-    from league
-    where published_average_score is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'average_score_exact' as check_name,
-        abs(average_score_rounded - published_average_score) as difference
-    from league
-    where published_average_score is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        domain as compared_item,
-        'domain_scores' as check_name,
-        abs(domain_score_rounded - published_domain_score) as difference
-    from domain_scores
-    where published_domain_score is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'unadjusted_segment' as check_name,
-        abs(unadjusted_segment - published_unadjusted_segment) as difference
-    from league
-    where published_unadjusted_segment is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'adjusted_segment' as check_name,
-        abs(adjusted_segment - published_segment) as difference
-    from league
-    where published_segment is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'final_segment' as check_name,
-        abs(final_segment - published_final_segment) as difference
-    from league
-    where published_final_segment is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'league_rank' as check_name,
-        abs(league_rank - published_rank) as difference
-    from league
-    where published_rank is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'league_rank_within_tolerance' as check_name,
-        abs(league_rank - published_rank) as difference
-    from league
-    where published_rank is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'likely_range_average_score' as check_name,
-        greatest(
-            abs({{ round_half_up('average_score_low') }} - published_average_score_low),
-            abs({{ round_half_up('average_score_high') }} - published_average_score_high)
-        ) as difference
-    from league
-    where published_average_score_low is not null
-    union all
-    select
-        data_source,
-        quarter,
-        trust_code,
-        cast(null as varchar) as compared_item,
-        'likely_range_rank' as check_name,
-        greatest(abs(league_rank_low - published_rank_low), abs(league_rank_high - published_rank_high)) as difference
-    from league
-    where published_rank_low is not null
+    {%- for relation, compared_item, check_name, difference, condition in simple_checks %}
+        union all
+        select
+            data_source,
+            quarter,
+            trust_code,
+            {{ compared_item }} as compared_item,
+            '{{ check_name }}' as check_name,
+            {{ difference }} as difference
+        from {{ relation }}
+        where {{ condition }}
+    {%- endfor %}
 ),
 
 final as (

@@ -9,6 +9,11 @@
 -- which is the sum of its four route rows (tests/singular/assert_cwt_workbook_routes_add_up.sql).
 with
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 extract_rows as (
     select * from {{ ref('stg_nhse_cwt__provider_extract') }}
 ),
@@ -21,7 +26,8 @@ from_extract as (
     select
         month_start,
         org_code,
-        case standard when '28-day FDS' then 'OF0010' else 'OF0011' end as metric_id,
+        {{ registry_metric_id("case standard when '28-day FDS' then 'cwt_28_day_fds' else 'cwt_62_day' end") }}
+            as metric_id,
         {{ ordered_sum('within_standard') }} as within_standard,
         {{ ordered_sum('total_treated') }} as total_treated,
         string_agg(distinct source_file, '; ' order by source_file) as source_files
@@ -37,7 +43,8 @@ from_workbook as (
     select
         month_start,
         org_code,
-        case standard when '28-day FDS' then 'OF0010' else 'OF0011' end as metric_id,
+        {{ registry_metric_id("case standard when '28-day FDS' then 'cwt_28_day_fds' else 'cwt_62_day' end") }}
+            as metric_id,
         within_standard,
         total_treated,
         source_file as source_files

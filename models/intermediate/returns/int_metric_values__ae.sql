@@ -9,7 +9,7 @@ with
 
 registry as (
     select * from {{ ref('metric_registry') }}
-    where metric_id = 'OF0013' and methodology_year = '{{ var("methodology_year") }}'
+    where returns_measure = 'ae_within_4_hours' and methodology_year = '{{ var("methodology_year") }}'
 ),
 
 footprints as (

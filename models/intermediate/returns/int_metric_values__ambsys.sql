@@ -11,7 +11,7 @@ with
 
 registry as (
     select * from {{ ref('metric_registry') }}
-    where metric_id = 'OF0017' and methodology_year = '{{ var("methodology_year") }}'
+    where returns_measure = 'ambsys_category_2_mean_response' and methodology_year = '{{ var("methodology_year") }}'
 ),
 
 monthly as (

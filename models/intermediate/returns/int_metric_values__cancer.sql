@@ -6,7 +6,7 @@ with
 
 registry as (
     select * from {{ ref('metric_registry') }}
-    where metric_id in ('OF0010', 'OF0011') and methodology_year = '{{ var("methodology_year") }}'
+    where returns_measure in ('cwt_28_day_fds', 'cwt_62_day') and methodology_year = '{{ var("methodology_year") }}'
 ),
 
 monthly as (

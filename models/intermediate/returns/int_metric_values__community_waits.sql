@@ -5,16 +5,17 @@
 -- returns_include_partial_quarters the latest landed month of an unfinished quarter is also emitted (e.g.
 -- October 2025 -> Q3 2025/26 to date), and value_origin says so.
 -- The value is NHS England's figure: the percentage rounded half-up through the digits of var
--- published_value_rounding_chain for OF0005 (4 then 3 dp; the file shows it at 2 dp). NHS England ranks that
+-- published_value_rounding_chain for the metric (OF0005: 4 then 3 dp; the file shows 2 dp). NHS England ranks that
 -- 3-dp figure [D acute Q1 2025/26: RKL 0.17497 and RYJ 0.17544 are both 0.175 and both score 2.05 over the
 -- 121 trusts; no other pair of the 121 shares a 3-dp value but zero]; numerator and denominator stay exact.
 {% set include_partial = var('returns_include_partial_quarters', true) %}
-{% set value_expression = namespace(sql='100.0 * summed.numerator / summed.denominator') %}
-{% set chains = var('published_value_rounding_chain', {}) %}
-{% for digits in (chains['OF0005'] if chains is mapping and 'OF0005' in chains else []) %}
-    {% set value_expression.sql = round_half_up(value_expression.sql, digits) %}
-{% endfor %}
+{% set metric_id = registry_metric_id("'chs_waits_over_52_weeks'") %}
 with
+
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
 
 waits as (
     select * from {{ ref('int_chs_service_waits__joined') }}
@@ -47,8 +48,11 @@ final as (
         'returns' as data_source,
         summed.quarter,
         summed.trust_code,
-        'OF0005' as metric_id,
-        case when summed.denominator > 0 then {{ value_expression.sql }} end as value,
+        {{ metric_id }} as metric_id,
+        case
+            when summed.denominator > 0
+                then {{ round_through_chain('100.0 * summed.numerator / summed.denominator', metric_id) }}
+        end as value,
         cast(null as varchar) as value_text,
         summed.numerator,
         summed.denominator,

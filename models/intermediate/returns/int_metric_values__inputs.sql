@@ -31,7 +31,7 @@ finance_values as (
     select
         quarter,
         trust_code,
-        'OF0079' as metric_id,
+        {{ registry_metric_id("'finance_planned_surplus_deficit'") }} as metric_id,
         planned_surplus_deficit_pct as value,
         cast(null as varchar) as value_text,
         cast(null as double) as numerator,
@@ -44,7 +44,7 @@ finance_values as (
     select
         quarter,
         trust_code,
-        'OF0081' as metric_id,
+        {{ registry_metric_id("'finance_ytd_variance_to_plan'") }} as metric_id,
         ytd_variance_to_plan_pct as value,
         cast(null as varchar) as value_text,
         cast(null as double) as numerator,
@@ -59,7 +59,7 @@ cqc_values as (
     select
         quarter,
         trust_code,
-        'OF0067' as metric_id,
+        {{ registry_metric_id("'cqc_safe_rating'") }} as metric_id,
         cast(null as double) as value,
         safe_rating as value_text,
         cast(null as double) as numerator,
@@ -70,18 +70,20 @@ cqc_values as (
 ),
 
 hcai_values as (
+    -- the case count for a metric the registry states as a count (OF0020), else the rate per bed days
     select
-        quarter,
-        trust_code,
-        metric_id,
-        case when metric_id = 'OF0020' then case_count else case_rate end as value,
+        hcai.quarter,
+        hcai.trust_code,
+        hcai.metric_id,
+        case when registry.value_units = 'count' then hcai.case_count else hcai.case_rate end as value,
         cast(null as varchar) as value_text,
-        case_count as numerator,
-        reporting_date,
-        source_file,
-        input_source
+        hcai.case_count as numerator,
+        hcai.reporting_date,
+        hcai.source_file,
+        hcai.input_source
     from hcai
-    where (case when metric_id = 'OF0020' then case_count else case_rate end) is not null
+    left join registry on hcai.metric_id = registry.metric_id
+    where (case when registry.value_units = 'count' then hcai.case_count else hcai.case_rate end) is not null
 ),
 
 other_values as (

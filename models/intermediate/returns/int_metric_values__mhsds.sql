@@ -17,6 +17,11 @@
 {% set crisis_denominator = var('mhsds_of0016_denominator', 'CCR73') %}
 with
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 measures as (
     select * from {{ ref('stg_mhsds__measures') }}
     where breakdown = 'Provider' and secondary_level = 'NONE'
@@ -55,7 +60,7 @@ crisis as (
     select
         quarter,
         trust_code,
-        'OF0016' as metric_id,
+        {{ registry_metric_id("'mhsds_crisis_seen_within_24_hours'") }} as metric_id,
         {{ ordered_sum('seen_within_24h') }} as numerator,
         {{ ordered_sum('urgent_referrals') }} as denominator,
         bool_or(any_suppressed) as any_suppressed,
@@ -109,7 +114,7 @@ length_of_stay_values as (
     select
         quarter,
         trust_code,
-        'OF0063' as metric_id,
+        {{ registry_metric_id("'mhsds_acute_stays_over_60_days'") }} as metric_id,
         case
             when not any_suppressed and measures_found = 4 and denominator > 0 then 100 * numerator / denominator
         end as value,
@@ -171,7 +176,7 @@ cyp_values as (
     select
         quarter,
         trust_code,
-        'OF0041' as metric_id,
+        {{ registry_metric_id("'mhsds_cyp_access_change'") }} as metric_id,
         case
             when prior_count > 0 and not current_suppressed and not prior_suppressed
                 then 100 * (current_count - prior_count) / prior_count

@@ -9,7 +9,9 @@ with
 
 registry as (
     select * from {{ ref('metric_registry') }}
-    where metric_id in ('OF0003', 'OF0023') and methodology_year = '{{ var("methodology_year") }}'
+    where
+        returns_measure in ('rtt_over_52_weeks', 'rtt_within_18_weeks')
+        and methodology_year = '{{ var("methodology_year") }}'
 ),
 
 months as (
@@ -38,9 +40,9 @@ values_by_metric as (
         quarter_end_months.waiting_list,
         quarter_end_months.source_files,
         registry.metric_id,
-        case registry.metric_id
-            when 'OF0023' then quarter_end_months.within_18_weeks
-            when 'OF0003' then quarter_end_months.over_52_weeks
+        case registry.returns_measure
+            when 'rtt_within_18_weeks' then quarter_end_months.within_18_weeks
+            when 'rtt_over_52_weeks' then quarter_end_months.over_52_weeks
         end as numerator
     from quarter_end_months
     cross join registry

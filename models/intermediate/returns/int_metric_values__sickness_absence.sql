@@ -3,6 +3,11 @@
 -- A quarter with fewer than three months of returns for an organisation is not reported.
 with
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 monthly as (
     select * from {{ ref('stg_nhs_sickness_absence__monthly_rates') }}
 ),
@@ -33,7 +38,7 @@ final as (
         'returns' as data_source,
         quarter,
         trust_code,
-        'OF0082' as metric_id,
+        {{ registry_metric_id("'sickness_absence'") }} as metric_id,
         case when months = 3 and denominator > 0 then 100.0 * numerator / denominator end as value,
         cast(null as varchar) as value_text,
         numerator,

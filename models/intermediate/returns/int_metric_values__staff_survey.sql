@@ -6,6 +6,11 @@
 -- seed) takes that code's scores (R1F <- R1F1, its acute sector, D 2/2).
 with
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 survey as (
     select * from {{ ref('int_staff_survey_scores__joined') }}
 ),
@@ -69,7 +74,7 @@ long as (
         survey_year,
         org_code,
         source_file,
-        'OF0061' as metric_id,
+        {{ registry_metric_id("'staff_survey_raising_concerns'") }} as metric_id,
         raising_concerns_score as value
     from scores
     union all
@@ -77,7 +82,7 @@ long as (
         survey_year,
         org_code,
         source_file,
-        'OF0084' as metric_id,
+        {{ registry_metric_id("'staff_survey_engagement'") }} as metric_id,
         staff_engagement_score as value
     from scores
 ),

@@ -1,13 +1,12 @@
 -- Metric values (and NHS England's published scores where an input carries them) per
 -- data source x quarter x trust x metric: the single entry point of the scoring engine.
 -- data_source 'nhse_nof': NHS England's published NOF values. data_source 'returns': the metrics computed from
--- the raw statistical returns by the models listed in macro returns_metric_value_models, with NHS England's
+-- the raw statistical returns (int_metric_values__returns, the one union of the returns models), with NHS England's
 -- published value and score beside each where the NOF files have them (joined on quarter, trust, metric).
 -- A returns value counts only for a trust whose cohort the registry lists for the metric (registry column
 -- cohorts: e.g. no OF0011 for a community trust that treated half a shared cancer patient) and that the
 -- metric_trust_exclusions seed does not exclude at the quarter (NHS England's own exclusions, e.g. no OF0010
 -- and OF0011 for the 16 specialist acute trusts [D acute Q1 2025/26]).
-{%- set returns_models = returns_metric_value_models() %}
 with
 
 registry as (
@@ -30,6 +29,10 @@ exclusions as (
 supplied_scores as (
     select * from {{ ref('stg_nof_inputs__metric_values') }}
     where supplied_score is not null
+),
+
+returns_values as (
+    select * from {{ ref('int_metric_values__returns') }}
 ),
 
 nhse_nof_values as (
@@ -79,13 +82,6 @@ nhse_nof as (
             nhse_nof_values.quarter = nhse_nof_scores.quarter
             and nhse_nof_values.trust_code = nhse_nof_scores.trust_code
             and nhse_nof_values.metric_id = nhse_nof_scores.metric_id
-),
-
-returns_values as (
-    {{- union_returns_metric_values(returns_models, [
-        'data_source', 'quarter', 'trust_code', 'metric_id', 'value', 'value_text', 'numerator', 'denominator',
-        'value_status', 'reporting_date', 'value_origin'
-    ]) }}
 ),
 
 returns_sourced as (

@@ -4,6 +4,11 @@
 -- models int_metric_values__ae and int_metric_values__cancer sum over a complete quarter.
 with
 
+registry as (
+    select * from {{ ref('metric_registry') }}
+    where methodology_year = '{{ var("methodology_year") }}'
+),
+
 ae_footprints as (
     select * from {{ ref('int_ae_acute_footprints__mapped') }}
 ),
@@ -14,7 +19,7 @@ cancer_waits as (
 
 unioned as (
     select
-        'OF0013' as metric_id,
+        {{ registry_metric_id("'ae_within_4_hours'") }} as metric_id,
         acute_trust_code as trust_code,
         month_start,
         within_4_hours as numerator,

@@ -17,8 +17,15 @@ trust_cohorts as (
     select * from {{ ref('trust_cohorts') }}
 ),
 
+returns_values as (
+    select * from {{ ref('int_metric_values__returns') }}
+),
+
 returns_trust_quarters as (
-    {{- union_returns_metric_values(returns_metric_value_models(), ['quarter', 'trust_code']) }}
+    select
+        quarter,
+        trust_code
+    from returns_values
     -- a quarter the monthly returns have begun (a provisional table, issue 14) before any return completes it
     union all
     select

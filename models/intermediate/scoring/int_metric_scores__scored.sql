@@ -2,6 +2,7 @@
 -- continuous (int_metric_scores__ranked), discrete bands, combined finance, CQC rating, or NHS England's
 -- published score where the engine cannot recompute it (score-only metrics, incomplete ranking population).
 -- Per scenario (seeds/engine_scenarios.csv) beside the data source.
+{%- set metric_keys = ['scenario', 'data_source', 'quarter', 'trust_code', 'metric_id'] %}
 with
 
 metric_values as (
@@ -127,42 +128,22 @@ cqc_rated as (
 ),
 
 computed as (
-    select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        metric_id,
-        score
-    from banded
-    union all
-    select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        metric_id,
-        score
-    from combined_finance
-    union all
-    select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        metric_id,
-        score
-    from cqc_rated
-    union all
-    select
-        scenario,
-        data_source,
-        quarter,
-        trust_code,
-        metric_id,
-        score
-    from ranked
-    where is_population_complete and is_order_known
+    {%- for scored in ['banded', 'combined_finance', 'cqc_rated', 'ranked'] %}
+        {%- if not loop.first %}
+            union all
+        {%- endif %}
+        select
+            score,
+            scenario,
+            data_source,
+            quarter,
+            trust_code,
+            metric_id
+        from {{ scored }}
+        {%- if scored == 'ranked' %}
+            where is_population_complete and is_order_known
+        {%- endif %}
+    {%- endfor %}
 ),
 
 all_metrics as (
@@ -284,20 +265,8 @@ final as (
         all_metrics.value_source
     from all_metrics
     inner join registry on all_metrics.metric_id = registry.metric_id
-    left join computed
-        on
-            all_metrics.scenario = computed.scenario
-            and all_metrics.data_source = computed.data_source
-            and all_metrics.quarter = computed.quarter
-            and all_metrics.trust_code = computed.trust_code
-            and all_metrics.metric_id = computed.metric_id
-    left join ranked
-        on
-            all_metrics.scenario = ranked.scenario
-            and all_metrics.data_source = ranked.data_source
-            and all_metrics.quarter = ranked.quarter
-            and all_metrics.trust_code = ranked.trust_code
-            and all_metrics.metric_id = ranked.metric_id
+    left join computed on {{ same_keys('all_metrics', 'computed', metric_keys) }}
+    left join ranked on {{ same_keys('all_metrics', 'ranked', metric_keys) }}
     left join population_gaps
         on
             all_metrics.scenario = population_gaps.scenario

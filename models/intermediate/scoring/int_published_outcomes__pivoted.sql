@@ -1,5 +1,6 @@
--- NHS England's published outcomes per quarter x trust: summary rows of the data file (OF5000-OF5007)
--- beside the league-table file's columns (likely ranges), for the engine's inputs and its reconciliation.
+-- NHS England's published outcomes per quarter x trust: summary rows of the data file (OF50xx, named by the
+-- outcome column of seed nof_summary_metrics) beside the league-table file's columns (likely ranges), for the
+-- engine's inputs and its reconciliation.
 with
 
 published as (
@@ -7,23 +8,37 @@ published as (
     where metric_family = '50'
 ),
 
+summary_ids as (
+    select * from {{ ref('nof_summary_metrics') }}
+    where family = 'summary'
+),
+
 league_table as (
     select * from {{ ref('stg_nhse_nof__league_table') }}
+),
+
+outcomes as (
+    -- each published summary row named by the outcome it publishes (seed nof_summary_metrics)
+    select
+        published.*,
+        summary_ids.outcome
+    from published
+    left join summary_ids on published.metric_id = summary_ids.metric_id
 ),
 
 pivoted as (
     select
         quarter,
         trust_code,
-        min(value) filter (where metric_id = 'OF5002') as published_average_score,
-        min(published_rank) filter (where metric_id = 'OF5002') as published_average_score_rank,
-        cast(min(value) filter (where metric_id = 'OF5003') as integer) as published_unadjusted_segment,
-        cast(min(value) filter (where metric_id = 'OF5004') as integer) = 1 as published_financial_override,
-        cast(min(value) filter (where metric_id = 'OF5000') as integer) as published_adjusted_segment,
-        min(published_rank) filter (where metric_id = 'OF5000') as published_league_rank,
-        cast(min(value) filter (where metric_id = 'OF5005') as integer) as published_final_segment,
-        cast(min(value) filter (where metric_id = 'OF5007') as integer) = 1 as published_recovery_support
-    from published
+        min(value) filter (where outcome = 'average_score') as published_average_score,
+        min(published_rank) filter (where outcome = 'average_score') as published_average_score_rank,
+        cast(min(value) filter (where outcome = 'unadjusted_segment') as integer) as published_unadjusted_segment,
+        cast(min(value) filter (where outcome = 'financial_override') as integer) = 1 as published_financial_override,
+        cast(min(value) filter (where outcome = 'adjusted_segment') as integer) as published_adjusted_segment,
+        min(published_rank) filter (where outcome = 'adjusted_segment') as published_league_rank,
+        cast(min(value) filter (where outcome = 'final_segment') as integer) as published_final_segment,
+        cast(min(value) filter (where outcome = 'recovery_support') as integer) = 1 as published_recovery_support
+    from outcomes
     group by quarter, trust_code
 ),
 
