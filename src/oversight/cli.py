@@ -158,15 +158,16 @@ def _publish(args: argparse.Namespace) -> None:
         where = f"{latest} -> {os.readlink(latest)}" if latest.is_symlink() else f"no {latest} yet"
         raise OversightError(f"{exc}\nnothing was published; the previous release is untouched ({where})") from exc
     print()
-    if result.landing is not None:
-        print(result.landing.summary())
+    if result.landing is not None:  # its counts and warnings: each file was listed as it was landed
+        warnings = [f"  warning   {w}" for w in result.landing.warnings]
+        print("\n".join([result.landing.summary().splitlines()[0], *warnings]))
     summary = summarise(paths.resolve_duckdb_path(args.warehouse))
     summary.dbt = result.dbt
     print(summary.summary())
+    print(result.summary())
     from oversight.site import print_provisional_status
 
     print_provisional_status(paths.resolve_duckdb_path(args.warehouse))
-    print(result.summary())
     print(f"published: {result.site_index}")
 
 

@@ -474,6 +474,7 @@ def run(
     :func:`oversight.publish.publish` for ``enforce_reconciliation``)."""
     if not enforce_reconciliation:
         dbt_vars = {**(dbt_vars or {}), "reconciliation_gate": False}
+    check_reconciliation_gate(merged_vars(dbt_args, dbt_vars)[1])  # before landing: say so at once
     data_dir = paths.resolve_data_dir(data_dir)
     landing_dir = paths.resolve_landing_dir(landing_dir)
     duckdb_path = paths.resolve_duckdb_path(duckdb_path)

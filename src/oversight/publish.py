@@ -43,7 +43,13 @@ from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
 from oversight.files import LockHeld, exclusive_lock, sha256_file
 from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
-from oversight.pipeline import candidate_warehouse, vars_for_data_dir, warehouse_lock
+from oversight.pipeline import (
+    candidate_warehouse,
+    check_reconciliation_gate,
+    merged_vars,
+    vars_for_data_dir,
+    warehouse_lock,
+)
 from oversight.progress import step
 from oversight.quality import GateConfig, GateResult, QualityGateError, load_config, run_gate
 
@@ -455,6 +461,8 @@ def publish(
     """
     if not enforce_reconciliation:
         dbt_vars = {**(dbt_vars or {}), "reconciliation_gate": False}
+    if rebuild:  # before landing: a build that cannot pass says so at once
+        check_reconciliation_gate(merged_vars(dbt_args, dbt_vars)[1])
     duckdb_path = paths.resolve_duckdb_path(duckdb_path).resolve()
     run = _Publication(
         releases=(releases_dir or default_releases_dir()).resolve(),
