@@ -171,11 +171,21 @@ def _publish(args: argparse.Namespace) -> None:
     print(f"published: {result.site_index}")
 
 
+#: Libraries whose information lines are not the run's progress (Great Expectations logs its own steps at INFO,
+#: some of its modules setting their loggers' level themselves): only their warnings and errors are shown.
+QUIET_LIBRARIES = ("great_expectations",)
+
+
+def quiet_libraries(record: logging.LogRecord) -> bool:
+    """Log filter: a record is shown unless it is a quiet library's below WARNING."""
+    return record.levelno >= logging.WARNING or not record.name.startswith(QUIET_LIBRARIES)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    # Great Expectations' own log lines are not the run's progress: only its warnings and errors are shown
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    handler = logging.StreamHandler()
+    handler.addFilter(quiet_libraries)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[handler])
     from oversight.signals import Terminated, terminate_as_exit
 
     # SIGTERM/SIGHUP (and Ctrl-C) exit through the clean-up code: scratch files, the dbt child, a swapped warehouse

@@ -20,7 +20,7 @@ import pytest
 
 from oversight import collections, pipeline
 from oversight.artifacts import DbtArtifacts, project_vars
-from oversight.cli import COMMANDS, _parser, main
+from oversight.cli import COMMANDS, _parser, main, quiet_libraries
 from oversight.fetch import PUBLICATIONS, FetchError, publication_for
 from oversight.files import exclusive_lock
 from oversight.pipeline import BuildError, _build_command, check_reconciliation_gate, merged_vars
@@ -249,3 +249,14 @@ def test_publish_uses_the_one_lock_helper() -> None:
     for path in (ROOT / "src").rglob("*.py"):
         if path.name != "files.py":
             assert "fcntl" not in path.read_text(encoding="utf-8"), path
+
+
+def test_great_expectations_information_lines_are_silenced() -> None:
+    def record(name: str, level: int) -> logging.LogRecord:
+        return logging.LogRecord(name, level, __file__, 1, "message", None, None)
+
+    # great_expectations.data_context.types.base sets its own logger to INFO: a filter, not a level, silences it
+    assert not quiet_libraries(record("great_expectations.data_context.types.base", logging.INFO))
+    assert quiet_libraries(record("great_expectations.core", logging.WARNING))
+    assert quiet_libraries(record("oversight.progress", logging.INFO))
+    assert quiet_libraries(record("oversight.landing", logging.INFO))
