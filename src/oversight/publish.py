@@ -6,8 +6,10 @@ A release is ``releases/<quarter>/<timestamp>/`` (quarter as ``2025-26-Q4``, tim
 - ``nhse/``: the quarter's data file and league table per cohort in NHS England's own layouts;
 - ``site/``: the website (``oversight.site.render_site``);
 - ``data_docs/``: the Great Expectations Data Docs of the gate that passed;
-- ``manifest.json``: row counts, SHA-256 of every file, the git commit, the dbt and package versions and the
-  methodology settings (the dbt vars in force).
+- ``manifest.json``: row counts, SHA-256 of every file, the git commit, the dbt and package versions, the
+  methodology settings (the vars dbt ran the build with: ``run_results.json`` over the project's defaults) and
+  whether the reconciliation gate was enforced or waived (``--no-reconciliation-gate``: an alternative method,
+  bannered on every page of the site).
 
 The release is written into ``releases/.incomplete/<name>/`` and renamed into place in one step; then the
 symbolic link ``releases/latest`` is replaced atomically (a new link renamed over the old). A failure at any

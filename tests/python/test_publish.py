@@ -395,7 +395,7 @@ def test_failure_while_writing_leaves_the_previous_release(
 ) -> None:
     before = _releases_state(releases)
 
-    def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
+    def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object], artifacts: DbtArtifacts) -> Path:
         out_dir.mkdir(parents=True)
         (out_dir / "index.html").write_text("<html>half")
         raise OSError("disk full (simulated)")
