@@ -5,7 +5,8 @@ Python does not keep its own copy of what dbt declares. From the manifest: the p
 (``models/marts/_marts__exposures.yml``; the release exports are the ``release_exports`` exposure), and each model's
 primary key (its ``unique_combination`` test, or a column with both ``unique`` and ``not_null``). From the run
 results: every node's status, timing and message, the build's closing counts (``PASS=... ERROR=...``) and the
-tests that failed, with the table holding their failing rows (``store_failures``).
+tests that failed, with the table holding their failing rows (``store_failures``), and the vars the build ran with
+(``args.vars``, over the project's defaults); what each var sets is a doc block ``var__<name>`` in the manifest.
 
 Each build writes its artifacts to a target folder of its own (``dbt build --target-path``, see
 :func:`oversight.pipeline.candidate_warehouse`), so two builds never read or overwrite each other's artifacts.
@@ -24,22 +25,30 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from oversight import paths
 from oversight.errors import OversightError
 
 __all__ = [
+    "INSIGHTS_EXPOSURE",
     "PUBLIC_GROUP",
     "RELEASE_EXPOSURE",
+    "SITE_EXPOSURE",
     "ArtifactsError",
     "DbtArtifacts",
     "NodeResult",
     "dbt_command",
+    "for_warehouse",
     "parse_project",
+    "project_vars",
     "target_dir_for",
 ]
 
 PUBLIC_GROUP = "nof_outputs"
 RELEASE_EXPOSURE = "release_exports"
+SITE_EXPOSURE = "league_table_website"
+INSIGHTS_EXPOSURE = "website_insights"
 #: dbt's closing line counts these statuses under these names (``Done. PASS=... WARN=... ERROR=...``).
 _COUNTED = {"success": "PASS", "pass": "PASS", "warn": "WARN", "error": "ERROR", "fail": "ERROR", "skipped": "SKIP"}
 
@@ -143,7 +152,36 @@ class DbtArtifacts:
         keys.update(combined)
         return keys
 
+    def site_marts(self) -> tuple[str, ...]:
+        """The marts the release website reads (the ``league_table_website`` exposure)."""
+        return self.exposure(SITE_EXPOSURE)
+
+    def insight_marts(self) -> tuple[str, ...]:
+        """The marts of the website's insight pages (the ``website_insights`` exposure)."""
+        return self.exposure(INSIGHTS_EXPOSURE)
+
+    def var_descriptions(self) -> dict[str, str]:
+        """What each dbt var sets: the project's doc blocks ``var__<name>`` (``models/_vars.md``), one line each."""
+        found: dict[str, str] = {}
+        for doc in self.manifest.get("docs", {}).values():
+            name = str(doc.get("name") or "")
+            if doc.get("package_name") == self.manifest["metadata"].get("project_name") and name.startswith("var__"):
+                found[name.removeprefix("var__")] = " ".join(str(doc.get("block_contents") or "").split())
+        return dict(sorted(found.items()))
+
     # -- the run results ----------------------------------------------------------------------------------
+
+    def cli_vars(self) -> dict[str, Any] | None:
+        """The ``--vars`` the build ran with (``run_results.json`` ``args.vars``; None when not a build's)."""
+        if self.run_results is None:
+            return None
+        value = (self.run_results.get("args") or {}).get("vars") or {}
+        return dict(value) if isinstance(value, dict) else {}
+
+    def vars_used(self) -> dict[str, Any]:
+        """The vars in force in the build, as dbt resolves them: the project's (``dbt_project.yml``) overridden by
+        the build's ``--vars`` (``run_results.json``); the project's alone when these are not a build's."""
+        return {**project_vars(), **(self.cli_vars() or {})}
 
     def results(self) -> list[NodeResult]:
         """Every node the invocation ran, in the order dbt reported them (none if nothing ran)."""
@@ -204,6 +242,15 @@ def dbt_command() -> list[str]:
 def target_dir_for(duckdb_path: Path) -> Path:
     """The target folder of the builds of ``duckdb_path``: ``<warehouse>.dbt/`` beside it."""
     return duckdb_path.with_name(duckdb_path.name + ".dbt")
+
+
+def project_vars() -> dict[str, Any]:
+    """The vars ``dbt_project.yml`` declares (dbt's defaults, which a build's ``--vars`` override)."""
+    try:
+        project = yaml.safe_load((paths.repo_root() / "dbt_project.yml").read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ArtifactsError(f"dbt_project.yml cannot be read: {exc}") from exc
+    return dict(project.get("vars") or {})
 
 
 def parse_project(target: Path) -> DbtArtifacts:

@@ -47,6 +47,7 @@ __all__ = [
     "page_period",
     "parse_anchors",
     "parse_links",
+    "publication_for",
 ]
 
 MONTH_NAMES = tuple(name.lower() for name in calendar.month_name[1:])
@@ -60,7 +61,13 @@ class FetchError(OversightError):
 
 @dataclass(frozen=True)
 class Publication:
-    """Where one collection's monthly files are published (raw_formats.md)."""
+    """Where one collection's monthly files are published (raw_formats.md).
+
+    ``collection`` is the collection's name in the landing registry (:mod:`oversight.collections`), the one name
+    it has everywhere (landing, the dbt sources, the CLI); ``folder`` is its publisher folder, as in ``data/`` and
+    ``models/staging``; ``also_lands`` names the other collections landed from the same files (a workbook whose
+    tables are collections of their own), which ``oversight fetch`` accepts too.
+    """
 
     collection: str
     folder: str
@@ -81,6 +88,7 @@ class Publication:
     index_link_text: str = ""
     #: One file per month: several matching links (an original and a revision) resolve to the revised one.
     single_file: bool = False
+    also_lands: tuple[str, ...] = ()
 
     @staticmethod
     def financial_year(year: int, month: int) -> str:
@@ -141,7 +149,7 @@ PUBLICATIONS: dict[str, Publication] = {
         ),
         Publication(
             "nhse_ae_monthly",
-            "ae_monthly",
+            "nhse_ae",
             _ENGLAND + "/ae-waiting-times-and-activity/ae-attendances-and-emergency-admissions-{fy}/",
             r"{Month}-{yyyy}.*CSV.*\.csv$|Monthly-AE-{Month}-{yyyy}.*\.csv$",
             notes="raw_formats.md 1.1",
@@ -159,7 +167,7 @@ PUBLICATIONS: dict[str, Publication] = {
         ),
         Publication(
             "nhse_dm01_full_extract",
-            "diagnostics_dm01",
+            "nhse_dm01",
             _ENGLAND
             + "/diagnostics-waiting-times-and-activity/monthly-diagnostics-waiting-times-and-activity/"
             + "monthly-diagnostics-data-{fy}/",
@@ -168,21 +176,22 @@ PUBLICATIONS: dict[str, Publication] = {
         ),
         Publication(
             "nhse_ambsys",
-            "ambulance_ambsys",
+            "nhse_ambsys",
             _ENGLAND + "/ambulance-quality-indicators/",
             r"AmbSYS-to-{Mon}-{yyyy}.*\.csv$",
             notes="raw_formats.md 4.1",
         ),
         Publication(
-            "nhse_chs_waiting_lists",
-            "community_chs_waiting_lists",
+            "chs_waiting_list_total",
+            "chs_waiting_lists",
             _ENGLAND + "/community-health-services-waiting-lists/",
             r"Community-health-services-waiting-lists-{fy}-{Month}.*\.xlsx$",
             notes="raw_formats.md 6.3",
+            also_lands=("chs_waiting_list_52_104_weeks", "chs_waiting_list_over_104_weeks"),
         ),
         Publication(
-            "nhsd_sickness_absence",
-            "workforce_sickness_absence",
+            "nhs_sickness_absence",
+            "nhs_sickness_absence",
             _DIGITAL + "/nhs-sickness-absence-rates",
             r"NHS Sickness Absence rates CSV, {Month} {yyyy}\.csv$",
             notes="raw_formats.md 7.1; the landing page links each month's publication",
@@ -335,6 +344,15 @@ def _get(
         ) from exc.__cause__
 
 
+def publication_for(collection: str) -> Publication:
+    """The publication of ``collection`` (a landing registry name, its own or one of its ``also_lands``)."""
+    for publication in PUBLICATIONS.values():
+        if collection in (publication.collection, *publication.also_lands):
+            return publication
+    known = sorted(name for p in PUBLICATIONS.values() for name in (p.collection, *p.also_lands))
+    raise FetchError(f"unknown collection {collection!r}; known: {', '.join(known)}")
+
+
 def parse_period(period: str) -> tuple[int, int]:
     match = re.fullmatch(r"(\d{4})-(\d{2})", period.strip())
     if not match or not 1 <= int(match.group(2)) <= 12:
@@ -355,9 +373,7 @@ def fetch(
     now: datetime | None = None,
 ) -> FetchReport:
     """Download ``collection``'s files for ``period`` (``YYYY-MM``) into ``data_dir/<folder>/``."""
-    if collection not in PUBLICATIONS:
-        raise FetchError(f"unknown collection {collection!r}; known: {', '.join(sorted(PUBLICATIONS))}")
-    publication = PUBLICATIONS[collection]
+    publication = publication_for(collection)
     year, month = parse_period(period)
     page_url = publication.page_for(year, month)
     if publication.index_url:

@@ -23,24 +23,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import yaml
 
 from oversight import paths, settings
-from oversight.artifacts import ArtifactsError, DbtArtifacts, dbt_command, target_dir_for
+from oversight.artifacts import ArtifactsError, DbtArtifacts, dbt_command, project_vars, target_dir_for
 from oversight.errors import OversightError
 from oversight.files import exclusive_lock
 from oversight.landing import LandingReport, land
+from oversight.progress import step
 from oversight.quality import load_config
 from oversight.signals import terminate_as_exit
 
 log = logging.getLogger(__name__)
 
 __all__ = [
+    "RECONCILING_CUT_POINT_METHODS",
     "BuildError",
     "CandidateWarehouse",
     "ReconciliationRow",
     "RunResult",
     "build",
     "candidate_warehouse",
+    "check_reconciliation_gate",
+    "merged_vars",
     "run",
     "summarise",
     "vars_for_data_dir",
@@ -96,9 +101,12 @@ class RunResult:
 
 @contextlib.contextmanager
 def warehouse_lock(folder: Path) -> Iterator[None]:
-    """Exclusive lock on the warehouse folder (``<folder>/.lock``): a second run waits for the first."""
+    """Exclusive lock on the warehouse folder (``<folder>/.lock``): a second run waits for the first, saying so."""
     folder.mkdir(parents=True, exist_ok=True)
-    with exclusive_lock(folder / ".lock"):
+    with exclusive_lock(
+        folder / ".lock",
+        on_wait=lambda path: log.info("another run is using the warehouse in %s: waiting for it to finish", folder),
+    ):
         yield
 
 
@@ -170,6 +178,7 @@ def candidate_warehouse(
     killed if this process is interrupted or terminated.
     """
     root = paths.repo_root()
+    check_reconciliation_gate(merged_vars(dbt_args, dbt_vars)[1])
     duckdb_path = duckdb_path.resolve()
     scratch = duckdb_path.with_name(duckdb_path.name + ".building")
     leftovers = (scratch, scratch.with_name(scratch.name + ".wal"))
@@ -193,7 +202,8 @@ def candidate_warehouse(
     candidate = CandidateWarehouse(scratch, duckdb_path, "dbt build passed")
     try:
         (target / "run_results.json").unlink(missing_ok=True)
-        returncode, output = _run_child(command, cwd=root, env=env)
+        with step("dbt build"):
+            returncode, output = _run_child(command, cwd=root, env=env)
         artifacts = _artifacts(target)
         if returncode != 0:
             (target / "run_results.json").unlink(missing_ok=True)  # not the results of the warehouse kept
@@ -239,15 +249,63 @@ def build(
 def _build_command(
     root: Path, target: Path, dbt_args: Sequence[str], dbt_vars: dict[str, object] | None, unit_tests: bool
 ) -> list[str]:
-    """``dbt build`` of the project with its artifacts and log in ``target`` (a folder per warehouse)."""
+    """``dbt build`` of the project with its artifacts and log in ``target`` (a folder per warehouse), and one
+    ``--vars``: the pipeline's (``dbt_vars``) merged with any the caller put among ``dbt_args`` (theirs win)."""
     command = [*dbt_command(), "build", "--project-dir", str(root), "--profiles-dir", str(root)]
     command += ["--target-path", str(target), "--log-path", str(target)]
     if not unit_tests:
         command += ["--exclude-resource-type", "unit_test"]
-    command += list(dbt_args)
-    if dbt_vars:
-        command += ["--vars", json.dumps(dbt_vars)]
+    args, merged = merged_vars(dbt_args, dbt_vars)
+    command += args
+    if merged:
+        command += ["--vars", json.dumps(merged)]
     return command
+
+
+def merged_vars(dbt_args: Sequence[str], dbt_vars: dict[str, object] | None) -> tuple[list[str], dict[str, object]]:
+    """``dbt_args`` without their ``--vars`` (``--vars X`` or ``--vars=X``), and ``dbt_vars`` updated with the vars
+    those gave, in order: dbt reads only the last ``--vars`` of a command line, so a user's vars passed beside the
+    pipeline's would otherwise be dropped without a word."""
+    args = list(dbt_args)
+    rest: list[str] = []
+    merged: dict[str, object] = dict(dbt_vars or {})
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--vars" or arg.startswith("--vars="):
+            value = arg.partition("=")[2] if arg.startswith("--vars=") else (args[i + 1] if i + 1 < len(args) else "")
+            i += 1 if arg.startswith("--vars=") else 2
+            parsed = yaml.safe_load(value) if value.strip() else {}
+            if not isinstance(parsed, dict):
+                raise BuildError(f"--vars {value!r}: expected a YAML mapping, e.g. '{{bootstrap_seed: 1}}'")
+            merged.update(parsed)
+            continue
+        rest.append(arg)
+        i += 1
+    return rest, merged
+
+
+#: The segment cut-point methods that reproduce NHS England's published segments. The reconciliation gate
+#: (tests/singular/assert_reconciliation_meets_thresholds.sql; the seed reconciliation_checks requires every
+#: published segment to match) cannot pass with another method: such a build is refused before it starts unless
+#: the gate is waived (var ``reconciliation_gate: false``, ``--no-reconciliation-gate``), and is then published
+#: as an alternative method, marked as such.
+RECONCILING_CUT_POINT_METHODS = ("inferred_from_published",)
+
+
+def check_reconciliation_gate(build_vars: dict[str, object]) -> None:
+    """Stop, before building, a build whose settings cannot pass the reconciliation gate (unless it is waived)."""
+    if build_vars.get("reconciliation_gate", True) is False:
+        return
+    method = build_vars.get("segment_cut_point_method", project_vars().get("segment_cut_point_method"))
+    if method not in RECONCILING_CUT_POINT_METHODS:
+        raise BuildError(
+            f"segment_cut_point_method {method!r} cannot pass the reconciliation gate: only "
+            f"{', '.join(RECONCILING_CUT_POINT_METHODS)} reproduces NHS England's published segments, which the "
+            "gate requires for every trust. Nothing was built. To publish this method as an alternative, run again "
+            "with --no-reconciliation-gate (var reconciliation_gate: false): the release records it and every page "
+            "of its site says so."
+        )
 
 
 def _build_env(scratch: Path, landing_dir: Path) -> dict[str, str]:
@@ -404,13 +462,19 @@ def run(
     duckdb_path: Path | None = None,
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
+    enforce_reconciliation: bool = True,
 ) -> RunResult:
-    """Land every file under the data directory, build the warehouse, return the run's summary."""
+    """Land every file under the data directory, build the warehouse, return the run's summary (see
+    :func:`oversight.publish.publish` for ``enforce_reconciliation``)."""
+    if not enforce_reconciliation:
+        dbt_vars = {**(dbt_vars or {}), "reconciliation_gate": False}
+    check_reconciliation_gate(merged_vars(dbt_args, dbt_vars)[1])  # before landing: say so at once
     data_dir = paths.resolve_data_dir(data_dir)
     landing_dir = paths.resolve_landing_dir(landing_dir)
     duckdb_path = paths.resolve_duckdb_path(duckdb_path)
     with warehouse_lock(duckdb_path.parent):
-        report = land(data_dir, landing_dir)
+        with step("landing"):
+            report = land(data_dir, landing_dir)
         done = build(landing_dir, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_for_data_dir(data_dir, dbt_vars))
     result = summarise(duckdb_path)
     result.landing = report

@@ -6,8 +6,10 @@ A release is ``releases/<quarter>/<timestamp>/`` (quarter as ``2025-26-Q4``, tim
 - ``nhse/``: the quarter's data file and league table per cohort in NHS England's own layouts;
 - ``site/``: the website (``oversight.site.render_site``);
 - ``data_docs/``: the Great Expectations Data Docs of the gate that passed;
-- ``manifest.json``: row counts, SHA-256 of every file, the git commit, the dbt and package versions and the
-  methodology settings (the dbt vars in force).
+- ``manifest.json``: row counts, SHA-256 of every file, the git commit, the dbt and package versions, the
+  methodology settings (the vars dbt ran the build with: ``run_results.json`` over the project's defaults) and
+  whether the reconciliation gate was enforced or waived (``--no-reconciliation-gate``: an alternative method,
+  bannered on every page of the site).
 
 The release is written into ``releases/.incomplete/<name>/`` and renamed into place in one step; then the
 symbolic link ``releases/latest`` is replaced atomically (a new link renamed over the old). A failure at any
@@ -36,18 +38,31 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
-import yaml
 
 from oversight import paths
-from oversight.artifacts import DbtArtifacts, for_warehouse
+from oversight.artifacts import DbtArtifacts, for_warehouse, project_vars
 from oversight.errors import OversightError
 from oversight.exports import export_marts, export_nhse_layouts
 from oversight.files import LockHeld, exclusive_lock, sha256_file
 from oversight.landing import LandingReport, is_synthetic, land, synthetic_sources
-from oversight.pipeline import candidate_warehouse, vars_for_data_dir, warehouse_lock
+from oversight.pipeline import (
+    candidate_warehouse,
+    check_reconciliation_gate,
+    merged_vars,
+    vars_for_data_dir,
+    warehouse_lock,
+)
+from oversight.progress import step
 from oversight.quality import GateConfig, GateResult, QualityGateError, load_config, run_gate
 
-__all__ = ["PublishError", "PublishResult", "default_releases_dir", "methodology_settings", "publish"]
+__all__ = [
+    "PublishError",
+    "PublishResult",
+    "default_releases_dir",
+    "methodology_settings",
+    "publish",
+    "reconciliation_gate",
+]
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -74,8 +89,11 @@ class PublishResult:
     absent_from_ods: list[dict[str, str]] = field(default_factory=list)
     #: the build's dbt tests (``run_results.json``), as the release manifest records them
     dbt_tests: dict[str, object] = field(default_factory=dict)
+    #: the vars the build ran with (the release manifest's ``methodology_settings``)
+    settings: dict[str, object] = field(default_factory=dict)
 
     def summary(self) -> str:
+        gate_waived = self.settings.get("reconciliation_gate") is False
         warnings = [
             f"warning: trust {t['trust_code']} ({t['trust_name']}) has no ODS record valid at {t['quarters']} "
             "(ODS reference etr.csv): ranked, but with no ICB (UNMAPPED in the ICB aggregates)"
@@ -88,6 +106,8 @@ class PublishResult:
                 f"quarter: {self.quarter}",
                 f"dbt build: {self.dbt}",
                 "dbt tests: " + _describe_tests(self.dbt_tests),
+                f"segment cut-point method: {self.settings.get('segment_cut_point_method')}; reconciliation gate: "
+                + ("WAIVED (an alternative method, marked on every page)" if gate_waived else "enforced"),
                 f"quality gate passed: {self.gate.evaluated} expectations; "
                 f"Data Docs {self.release / 'data_docs' / 'index.html'}",
                 "rows: " + ", ".join(f"{mart} {count}" for mart, count in self.row_counts.items()),
@@ -113,35 +133,42 @@ def default_releases_dir() -> Path:
     return paths.repo_root() / "releases"
 
 
-def methodology_settings(dbt_vars: dict[str, object] | None = None, dbt_args: Sequence[str] = ()) -> dict[str, object]:
-    """The dbt vars of ``dbt_project.yml`` with this run's overrides (``dbt_vars`` and any ``--vars`` among
-    the dbt arguments): the methodology choices in force."""
-    project = yaml.safe_load((paths.repo_root() / "dbt_project.yml").read_text(encoding="utf-8"))
-    settings = {k: v for k, v in (project.get("vars") or {}).items() if k != "landing_dir"}
-    args = list(dbt_args)
-    for i, arg in enumerate(args):
-        value = args[i + 1] if arg == "--vars" and i + 1 < len(args) else arg.partition("=")[2]
-        if arg == "--vars" or arg.startswith("--vars="):
-            parsed = yaml.safe_load(value) if value else None
-            if isinstance(parsed, dict):
-                settings.update(parsed)
-    settings.update(dbt_vars or {})
-    return settings
+def methodology_settings(artifacts: DbtArtifacts | None = None) -> dict[str, object]:
+    """The methodology choices in force: the vars dbt ran the build with (``run_results.json`` ``args.vars`` over
+    the project's defaults, :meth:`DbtArtifacts.vars_used`), never read from a command line; without artifacts, the
+    project's defaults. ``landing_dir`` (a path of the machine that built) is left out."""
+    used = artifacts.vars_used() if artifacts is not None else project_vars()
+    return {name: value for name, value in sorted(used.items()) if name != "landing_dir"}
+
+
+def reconciliation_gate(settings: dict[str, object]) -> dict[str, object]:
+    """The release manifest's record of the reconciliation gate: enforced, or waived for an alternative method."""
+    if settings.get("reconciliation_gate") is False:
+        return {
+            "enforced": False,
+            "note": "waived (--no-reconciliation-gate): an alternative method, not checked against NHS England's "
+            f"published figures (segment_cut_point_method {settings.get('segment_cut_point_method')!r})",
+        }
+    return {"enforced": True}
 
 
 @contextlib.contextmanager
 def _publish_lock(releases: Path, wait: bool) -> Iterator[None]:
+    """``releases/.lock``, held for the whole publish: a second run waits (saying so), or with ``wait=False``
+    fails at once."""
     releases.mkdir(parents=True, exist_ok=True)
     lock = releases / ".lock"
-    try:
-        with exclusive_lock(lock, wait=False):
-            yield
-            return
-    except LockHeld as exc:
-        if not wait:
+    with contextlib.ExitStack() as stack:
+        try:
+            stack.enter_context(
+                exclusive_lock(
+                    lock,
+                    wait=wait,
+                    on_wait=lambda path: log.info("another publish is running (%s is held): waiting for it", path),
+                )
+            )
+        except LockHeld as exc:
             raise PublishError(f"another publish is running ({lock} is held); nothing was done") from exc
-    log.info("another publish is running (%s is held): waiting for it to finish", lock)
-    with exclusive_lock(lock):
         yield
 
 
@@ -205,12 +232,12 @@ def _folder_name(quarter: str) -> str:
     return f"{year.replace('/', '-')}-{q}"
 
 
-def _render_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
+def _render_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object], artifacts: DbtArtifacts) -> Path:
     try:
         from oversight.site import render_site  # owned by the website work; imported lazily
     except ImportError as exc:
         raise PublishError(f"the website cannot be built: {exc}") from exc
-    return Path(render_site(duckdb_path, out_dir, settings=settings))
+    return Path(render_site(duckdb_path, out_dir, settings=settings, artifacts=artifacts))
 
 
 @dataclass
@@ -220,8 +247,9 @@ class _Publication:
     releases: Path
     work: Path
     config: GateConfig
-    settings: dict[str, object]
     quarter: str | None
+    #: the vars the build ran with (:func:`methodology_settings`), known once the build's artifacts are
+    settings: dict[str, object] = field(default_factory=dict)
     dbt_summary: str = "not rebuilt (gated as it was)"
     gates: list[GateResult] = field(default_factory=list)
     absent: list[dict[str, str]] = field(default_factory=list)
@@ -240,14 +268,15 @@ def _write_release(
 ) -> tuple[Path, dict[str, int]]:
     target.mkdir(parents=True)
     marts = artifacts.exported_marts()
-    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+    with step("exports (Parquet, CSV, NHS England layouts)"), duckdb.connect(str(duckdb_path), read_only=True) as con:
         export_marts(con, target / "marts", marts)
         export_nhse_layouts(con, target / "nhse", quarter)
         row_counts = {mart: int(con.sql(f"select count(*) from marts.{mart}").fetchall()[0][0]) for mart in marts}
     gate = run.gates[-1]
     run.dbt_tests = _dbt_report(artifacts)
     shutil.copytree(gate.data_docs, target / "data_docs")
-    site_index = _render_site(duckdb_path, target / "site", run.settings)
+    with step("website"):
+        site_index = _render_site(duckdb_path, target / "site", run.settings, artifacts)
     if not site_index.is_file():
         raise PublishError(f"the website was not written: {site_index} is missing")
     files = {
@@ -261,6 +290,7 @@ def _write_release(
         "git": _git_commit(),
         "versions": _versions(),
         "methodology_settings": run.settings,
+        "reconciliation_gate": reconciliation_gate(run.settings),
         "configuration_files": {
             str(p.relative_to(paths.repo_root())): sha256_file(p)
             for p in sorted([*(paths.repo_root() / "seeds").glob("*.csv"), *(paths.repo_root() / "config").glob("*")])
@@ -341,7 +371,9 @@ _Placed = tuple[Path, Path, str, dict[str, int]]
 
 def _release(run: _Publication, warehouse: Path, artifacts: DbtArtifacts, swap: Callable[[], None]) -> _Placed:
     """Gate ``warehouse``, write the release from it, place it, call ``swap``, point ``latest`` at it."""
-    gate = run_gate(warehouse, run.work, run.config)
+    run.settings = methodology_settings(artifacts)
+    with step("quality gate (Great Expectations)"):
+        gate = run_gate(warehouse, run.work, run.config)
     run.gates.append(gate)
     if not gate.success:
         raise QualityGateError(gate.report())
@@ -382,7 +414,8 @@ def _rebuild_and_release(
         f"the data directory {resolved_data_dir}",
     )
     resolved_landing = paths.resolve_landing_dir(landing_dir)
-    report = land(resolved_data_dir, resolved_landing)
+    with step("landing"):
+        report = land(resolved_data_dir, resolved_landing)
     with candidate_warehouse(
         resolved_landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_for_data_dir(resolved_data_dir, dbt_vars)
     ) as candidate:
@@ -415,6 +448,7 @@ def publish(
     dbt_args: Sequence[str] = (),
     dbt_vars: dict[str, object] | None = None,
     wait: bool = True,
+    enforce_reconciliation: bool = True,
 ) -> PublishResult:
     """Land, build, gate and publish; or, with ``rebuild=False``, gate and publish the warehouse as it is.
 
@@ -422,13 +456,20 @@ def publish(
     swapped in; ``releases/latest`` moves last. A failure at any step after landing (dbt, the gate, an export,
     the site, a full disk, a blocked folder) leaves the warehouse and ``releases/latest`` as they were, and an
     operating-system error is reported as a :class:`PublishError` naming the path.
+
+    ``dbt_vars`` and any ``--vars`` among ``dbt_args`` are merged into one (the latter win); a method that cannot
+    pass the reconciliation gate is refused before building unless ``enforce_reconciliation=False`` (var
+    ``reconciliation_gate: false``), which the release manifest records and every page of the site shows.
     """
+    if not enforce_reconciliation:
+        dbt_vars = {**(dbt_vars or {}), "reconciliation_gate": False}
+    if rebuild:  # before landing: a build that cannot pass says so at once
+        check_reconciliation_gate(merged_vars(dbt_args, dbt_vars)[1])
     duckdb_path = paths.resolve_duckdb_path(duckdb_path).resolve()
     run = _Publication(
         releases=(releases_dir or default_releases_dir()).resolve(),
         work=duckdb_path.parent / "quality",
         config=load_config(),
-        settings=methodology_settings(dbt_vars, dbt_args),
         quarter=quarter,
     )
     report = None
@@ -440,7 +481,6 @@ def publish(
             else:
                 placed = _release_as_is(run, landing_dir, duckdb_path)
     final, site_rel, release_quarter, row_counts = placed
-    log.info("published %s", final)
     return PublishResult(
         release=final,
         site_index=final / site_rel,
@@ -451,6 +491,7 @@ def publish(
         row_counts=row_counts,
         absent_from_ods=run.absent,
         dbt_tests=run.dbt_tests,
+        settings=run.settings,
     )
 
 

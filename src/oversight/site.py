@@ -22,8 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 import shutil
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 import jinja2
 
-from oversight import paths
+from oversight.artifacts import DbtArtifacts, for_warehouse
 from oversight.errors import OversightError
 from oversight.sanitise import checked_ods_code
 from oversight.site_insights import Insights, load_insights, render_insight_pages
@@ -52,7 +52,6 @@ __all__ = [
     "render_sensitivity_pages",
     "render_site",
     "sensitivity_path",
-    "setting_notes",
     "trust_path",
 ]
 
@@ -67,19 +66,6 @@ _SOURCE_LABELS = {
 }
 # A 2-dp figure differs from another 2-dp figure when they are at least one unit of the last place apart.
 _TWO_DP_TOLERANCE = 0.005 + 1e-9
-_MARTS = (
-    "rpt_league_table",
-    "fct_metric_scores",
-    "fct_domain_scores",
-    "dim_metric",
-    "fct_persistent_underperformers",
-    "fct_icb_aggregates",
-    "rpt_reconciliation",
-    "rpt_reconciliation_by_quarter",
-    "rpt_reconciliation_overall",
-)
-
-
 #: The ICB aggregates' row for trusts with no ODS record at the quarter (fct_icb_aggregates, fct_icb_metric_values).
 UNMAPPED_ICB = "UNMAPPED"
 
@@ -103,34 +89,6 @@ def icb_path(data_source: str, quarter: str, icb_code: str) -> str:
     with no ICB: it becomes a file name)."""
     code = icb_code if icb_code == UNMAPPED_ICB else checked_ods_code(icb_code, "ICB code")
     return f"{data_source}/{quarter_slug(quarter)}/icb/{code}.html"
-
-
-def setting_notes(project_file: Path | None = None) -> dict[str, str]:
-    """The comment written above each var in ``dbt_project.yml``: what the setting sets, for the methodology page."""
-    project_file = project_file or paths.repo_root() / "dbt_project.yml"
-    if not project_file.is_file():
-        return {}
-    notes: dict[str, str] = {}
-    comment: list[str] = []
-    after_key = False  # a comment block applies to every var below it, up to the next comment block
-    in_vars = False
-    for line in project_file.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith(" "):
-            in_vars = line.startswith("vars:")
-            comment, after_key = [], False
-            continue
-        stripped = line.strip()
-        if not in_vars or not stripped:
-            continue
-        if stripped.startswith("#"):
-            if after_key:
-                comment, after_key = [], False
-            comment.append(stripped.lstrip("# "))
-        elif match := re.match(r"^  ([A-Za-z_][A-Za-z0-9_]*):", line):
-            if comment:
-                notes[match.group(1)] = " ".join(comment)
-            after_key = True
-    return notes
 
 
 # ---------------------------------------------------------------------------------------------- formatting
@@ -235,7 +193,7 @@ class _Warehouse:
     methodology_year: str
 
 
-def _read(duckdb_path: Path, settings: Mapping[str, object]) -> _Warehouse:
+def _read(duckdb_path: Path, settings: Mapping[str, object], marts: Iterable[str]) -> _Warehouse:
     if not duckdb_path.is_file():
         raise SiteError(f"no warehouse at {duckdb_path}: build it first (oversight run)")
     con = duckdb.connect(str(duckdb_path), read_only=True)
@@ -246,7 +204,7 @@ def _read(duckdb_path: Path, settings: Mapping[str, object]) -> _Warehouse:
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
-        missing = [name for name in _MARTS if name not in present]
+        missing = [name for name in marts if name not in present]
         if missing:
             raise SiteError(f"{duckdb_path}: marts missing: {', '.join(missing)} (is the build complete?)")
         years = [y for (y,) in con.execute("select distinct methodology_year from marts.dim_metric").fetchall()]
@@ -494,23 +452,34 @@ def _distinct(values: Iterable[Any]) -> list[Any]:
     return list(dict.fromkeys(values))
 
 
-def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]) -> Path:
+def render_site(
+    duckdb_path: Path, out_dir: Path, *, settings: dict[str, object], artifacts: DbtArtifacts | None = None
+) -> Path:
     """Render the whole static site from the built warehouse into ``out_dir``; return the path of index.html.
 
     ``settings`` are the methodology settings the warehouse was built with (the dbt vars: segment cut-point
-    method, bootstrap replicates, ...); the methodology page lists them beside the metric registry.
+    method, bootstrap replicates, ...); the methodology page lists them beside the metric registry, described by
+    the project's doc blocks. ``artifacts`` (dbt's manifest: the marts the site reads, the vars' descriptions) are
+    the warehouse's build's (``<warehouse>.dbt/``, else a parse of the project) if not given. A build that waived
+    the reconciliation gate (``reconciliation_gate: false``) is flagged by a banner on every page.
     """
-    data = _read(Path(duckdb_path), settings)
     out_dir = Path(out_dir)
+    artifacts = artifacts or _artifacts_of(Path(duckdb_path))
+    data = _read(Path(duckdb_path), settings, artifacts.site_marts())
     out_dir.mkdir(parents=True, exist_ok=True)
     _copy_assets(out_dir)
     env = _environment()
-    insights = load_insights(Path(duckdb_path))
+    insights = load_insights(Path(duckdb_path), artifacts.insight_marts())
 
     quarters = _distinct(r["quarter"] for r in sorted(data.league, key=lambda r: r["quarter_start_date"]))
     generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     multi_source = len(_distinct(r["data_source"] for r in data.league)) > 1
-    common = {"multi_source": multi_source, "generated": generated, "quarters_all": quarters}
+    common = {
+        "multi_source": multi_source,
+        "generated": generated,
+        "quarters_all": quarters,
+        "reconciliation_gate_waived": settings.get("reconciliation_gate") is False,
+    }
     by_table = _group(data.league, "data_source", "quarter", "cohort")
 
     provisional_pages = render_provisional_pages(duckdb_path, out_dir, common)
@@ -535,7 +504,7 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
             registry=data.registry,
             methodology_year=data.methodology_year,
             settings=sorted(settings.items()),
-            setting_notes=setting_notes(),
+            setting_notes=artifacts.var_descriptions(),
             cut_point_methods=_distinct((r["quarter"], r["cut_point_method"]) for r in data.league),
             reconciliation=data.reconciliation_detail,
             **common,
@@ -546,6 +515,12 @@ def render_site(duckdb_path: Path, out_dir: Path, *, settings: dict[str, object]
     _render_icb_pages(env, out_dir, data, quarters, common)
     render_insight_pages(insights, env, out_dir, data.league, common)
     return index
+
+
+def _artifacts_of(duckdb_path: Path) -> DbtArtifacts:
+    """The manifest of the warehouse's build, else of a ``dbt parse`` into a scratch folder (removed after)."""
+    with tempfile.TemporaryDirectory(prefix="oversight-site-parse-") as tmp:
+        return for_warehouse(duckdb_path, Path(tmp))
 
 
 def _table_summaries(by_table: Mapping[tuple[Any, ...], list[Row]], quarters: list[str]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ without the panels and pages. ``render_site`` (site.py) calls :func:`load_insigh
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ import jinja2
 from oversight.site_labels import cohort_label, quarter_slug
 
 __all__ = [
-    "INSIGHT_MARTS",
     "Insights",
     "departments_path",
     "load_insights",
@@ -29,13 +29,6 @@ __all__ = [
 
 Row = dict[str, Any]
 
-INSIGHT_MARTS = (
-    "fct_rank_movements",
-    "fct_rank_movement_contributions",
-    "fct_department_performance",
-    "rpt_hidden_variation",
-    "fct_league_vintages",
-)
 #: Contributions shown on a trust page's "what moved" panel (the largest by size; the rest are summed).
 CONTRIBUTIONS_SHOWN = 8
 #: Movers listed on a biggest-movers page.
@@ -115,8 +108,9 @@ class Insights:
         }
 
 
-def load_insights(duckdb_path: Path) -> Insights:
-    """The issue-13 marts of a built warehouse (empty when the warehouse has none of them)."""
+def load_insights(duckdb_path: Path, marts: Iterable[str]) -> Insights:
+    """The issue-13 marts of a built warehouse (``marts``: the manifest's ``website_insights`` exposure; empty when
+    the warehouse lacks one of them)."""
     con = duckdb.connect(str(duckdb_path), read_only=True)
     try:
         present = {
@@ -125,7 +119,7 @@ def load_insights(duckdb_path: Path) -> Insights:
                 "select table_name from information_schema.tables where table_schema = 'marts'"
             ).fetchall()
         }
-        if not set(INSIGHT_MARTS) <= present:
+        if not set(marts) <= present:
             return Insights()
         movements = _rows(con, "select * from marts.fct_rank_movements")
         contributions = _rows(

@@ -13,6 +13,7 @@ import csv
 import fcntl
 import hashlib
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -394,7 +395,7 @@ def test_failure_while_writing_leaves_the_previous_release(
 ) -> None:
     before = _releases_state(releases)
 
-    def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object]) -> Path:
+    def broken_site(duckdb_path: Path, out_dir: Path, settings: dict[str, object], artifacts: DbtArtifacts) -> Path:
         out_dir.mkdir(parents=True)
         (out_dir / "index.html").write_text("<html>half")
         raise OSError("disk full (simulated)")
@@ -479,3 +480,86 @@ def test_killed_publish_is_never_pointed_to_and_is_cleaned_up(releases: Path, co
     result = publish(duckdb_path=copy, releases_dir=releases, rebuild=False)
     assert not any(incomplete.iterdir())
     assert (releases / "latest").resolve() == result.release
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Settings that take effect: a user's --vars, recorded from what dbt ran with
+
+
+def _setting_cell(page: str, name: str) -> str:
+    row = page.split(f'<tr data-setting="{name}">', 1)[1].split("</tr>", 1)[0]
+    return row.split("<td>")[2].split("</td>")[0]
+
+
+def test_another_cut_point_method_takes_effect_and_is_recorded(
+    embedded: EmbeddedBuild, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """The README's example (``--dbt-arg=--vars --dbt-arg='{segment_cut_point_method: pooled_quartiles}'``): refused
+    before building while the reconciliation gate holds; with ``--no-reconciliation-gate`` the method is the one
+    used (the league table changes), and the release manifest and methodology page record it, from dbt's
+    run_results.json; every page carries the alternative-method banner."""
+    landing = embedded.copy_landing(tmp_path / "landing")
+    warehouse = embedded.copy_warehouse(tmp_path / "warehouse" / "oversight.duckdb")
+    releases = embedded.copy_releases(tmp_path / "releases")
+    before = _releases_state(releases)
+    args = ["publish", "--landing-dir", str(landing), "--warehouse", str(warehouse), "--releases-dir", str(releases)]
+    args += ["--dbt-arg=--vars", "--dbt-arg={segment_cut_point_method: pooled_quartiles}"]
+
+    assert main(args) == 1
+    assert "'pooled_quartiles' cannot pass the reconciliation gate" in capsys.readouterr().err
+    assert _releases_state(releases) == before
+
+    caplog.set_level(logging.INFO, logger="oversight.progress")
+    assert main([*args, "--no-reconciliation-gate"]) == 0
+    out = capsys.readouterr().out
+    progress = [r.getMessage() for r in caplog.records if r.name == "oversight.progress"]
+    steps = ["landing", "dbt build", "quality gate", "exports", "website"]  # each announced, then timed, in order
+    done = [next(i for i, line in enumerate(progress) if line.startswith(s) and ": done in " in line) for s in steps]
+    assert done == sorted(done) and all(progress[i - 1].endswith(" ...") for i in done)
+    assert out.index("landing: ") < out.index("segment cut-point method: pooled_quartiles") < out.index("published: ")
+    assert out.rstrip().splitlines()[-1].startswith("published: ")
+    release = (releases / "latest").resolve()
+    manifest = json.loads((release / "manifest.json").read_text())
+    assert manifest["methodology_settings"]["segment_cut_point_method"] == "pooled_quartiles"
+    assert manifest["methodology_settings"]["reconciliation_gate"] is False
+    assert manifest["reconciliation_gate"]["enforced"] is False
+    assert "not checked against NHS England" in manifest["reconciliation_gate"]["note"]
+    ran_with = DbtArtifacts.load(target_dir_for(warehouse)).cli_vars() or {}
+    assert ran_with["segment_cut_point_method"] == "pooled_quartiles" and ran_with["check_embedded_data"] is True
+
+    site = release / "site"
+    methodology = (site / "methodology.html").read_text(encoding="utf-8")
+    assert _setting_cell(methodology, "segment_cut_point_method") == "pooled_quartiles"
+    assert "Only inferred_from_published reproduces" in methodology  # its description, from the var__ doc block
+    pages = [site / "index.html", site / "methodology.html", *sorted(site.glob("*/*/league-*.html"))[:3]]
+    pages += sorted(site.glob("*/*/trust/*.html"))[:3]
+    for page in pages:
+        assert 'data-reconciliation-gate="waived"' in page.read_text(encoding="utf-8"), page
+    first = (embedded.result.site_index).read_text(encoding="utf-8")
+    assert "data-reconciliation-gate" not in first  # the embedded release kept the gate
+
+    # the output changed: the quarters NHS England segments are now cut at pooled quartiles
+    query = "select data_source, quarter, trust_code, final_segment, cut_point_method from marts.rpt_league_table"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        now = {r[:3]: r[3:] for r in con.execute(query).fetchall()}
+    with duckdb.connect(str(embedded.warehouse), read_only=True) as con:
+        then = {r[:3]: r[3:] for r in con.execute(query).fetchall()}
+    assert now.keys() == then.keys()
+    assert "pooled_quartiles" in {m for _, m in now.values()}
+    assert "inferred_from_published" not in {m for _, m in now.values()}
+    assert sum(now[k][0] != then[k][0] for k in now) > 0
+
+
+def test_embedded_release_records_the_vars_dbt_ran_with(embedded: EmbeddedBuild) -> None:
+    """The release's settings are run_results.json's vars over the project's defaults, described by the manifest."""
+    artifacts = _artifacts(embedded)
+    manifest = json.loads((embedded.result.release / "manifest.json").read_text())
+    assert manifest["methodology_settings"] == publish_module.methodology_settings(artifacts)
+    assert manifest["methodology_settings"]["check_embedded_data"] is True  # a var only the orchestrator passes
+    assert manifest["reconciliation_gate"] == {"enforced": True}
+    notes = artifacts.var_descriptions()
+    assert notes["bootstrap_seed"].startswith("Likely ranges")
+    assert set(artifacts.site_marts()) >= {"rpt_league_table", "dim_metric", "rpt_reconciliation"}
+    assert "fct_rank_movements" in artifacts.insight_marts()
+    page = (embedded.result.site_index.parent / "methodology.html").read_text(encoding="utf-8")
+    assert notes["bootstrap_replicates"] in page
