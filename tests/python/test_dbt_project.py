@@ -214,8 +214,9 @@ def test_unlanded_build_says_land_first(tmp_path: Path) -> None:
 def test_source_freshness_reports_on_the_landed_data(embedded: EmbeddedBuild, tmp_path: Path) -> None:
     """``dbt source freshness`` checks every collection with a cadence and reports its age (stale or not)."""
     env = _env(OVERSIGHT_LANDING_DIR=str(embedded.landing), OVERSIGHT_DUCKDB_PATH=str(tmp_path / "fresh.duckdb"))
-    output = tmp_path / "sources.json"
-    completed = _dbt(["source", "freshness", "--output", str(output), "--target-path", str(tmp_path / "t")], env)
+    target = tmp_path / "target"
+    completed = _dbt(["source", "freshness", "--target-path", str(target)], env)
+    output = target / "sources.json"
     assert output.is_file(), completed.stdout[-3000:]
     results = {r["unique_id"].split(".")[-1]: r for r in json.loads(output.read_text())["results"]}
     with_cadence = {c.name for c in COLLECTIONS if c.cadence is not None}
