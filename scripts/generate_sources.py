@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from oversight.collection_model import FRESHNESS_DAYS
 from oversight.collections import (
     COLLECTIONS,
     Collection,
@@ -44,7 +45,12 @@ HEADER = (
     "# Generated from the collection registry (src/oversight/collections*.py) by scripts/generate_sources.py --write.\n"
     "# Edit the registry, not this file: tests/python/test_landing_sources.py fails when the two differ.\n"
 )
-EXTERNAL_LOCATION = "read_parquet('{{ var(\"landing_dir\") }}/{name}/*.parquet', union_by_name = true)"
+#: The relation dbt-duckdb reads for ``source()`` (``dbt source freshness``): the landing zone as the ``landing_dir`` var
+#: defaults to it. Not ``var("landing_dir")``: in a properties file that renders to the var's unrendered text.
+EXTERNAL_LOCATION = (
+    "read_parquet('{{ env_var(\"OVERSIGHT_LANDING_DIR\", \"warehouse/landing\") }}/{name}/*.parquet', "
+    "union_by_name = true)"
+)
 
 #: The lineage columns every landed row carries (oversight.landing), described once.
 LINEAGE_DESCRIPTIONS: dict[str, str] = {
@@ -176,6 +182,28 @@ def table_columns(collection: Collection) -> list[dict[str, str]]:
     return columns
 
 
+def table_properties(collection: Collection) -> dict[str, Any]:
+    """One landed table: description and columns; for a collection with a publication cadence, its freshness
+    (``dbt source freshness``): the last day of the latest period landed, against the cadence's thresholds."""
+    table: dict[str, Any] = {"name": collection.name, "description": table_description(collection)}
+    loaded_at = collection.period_end_sql()
+    if collection.cadence is not None and loaded_at is not None:
+        warn, error = FRESHNESS_DAYS[collection.cadence]
+        table["description"] += (
+            f" Published {collection.cadence}: freshness warns {warn} days and errors {error} days after the end of"
+            " the latest period landed."
+        )
+        table["config"] = {
+            "loaded_at_field": loaded_at,
+            "freshness": {
+                "warn_after": {"count": warn, "period": "day"},
+                "error_after": {"count": error, "period": "day"},
+            },
+        }
+    table["columns"] = table_columns(collection)
+    return table
+
+
 def source_document(publisher: str, collections: Iterable[Collection]) -> dict[str, Any]:
     """The dbt properties document of one publisher's source."""
     description = (
@@ -184,7 +212,7 @@ def source_document(publisher: str, collections: Iterable[Collection]) -> dict[s
         "its line number and when it was landed. Landing is idempotent and append-only; superseded revisions are "
         "kept under `_superseded/`."
     )
-    tables = [{"name": c.name, "description": table_description(c), "columns": table_columns(c)} for c in collections]
+    tables = [table_properties(c) for c in collections]
     source = {"name": publisher, "description": description, "meta": {"external_location": EXTERNAL_LOCATION}}
     return {"version": 2, "sources": [{**source, "tables": tables}]}
 

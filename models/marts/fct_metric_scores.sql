@@ -18,6 +18,8 @@ final as (
         value,
         value_status,
         reporting_date,
+        {{ reporting_period('reporting_date', 'start') }} as reporting_period_start,
+        {{ reporting_period('reporting_date', 'end') }} as reporting_period_end,
         percentile_rank,
         cast(population_rank as integer) as ranking_population_rank,
         cast(ranking_population_size as integer) as ranking_population_size,

@@ -21,6 +21,8 @@ final as (
         numerator,
         denominator,
         reporting_date,
+        {{ reporting_period('reporting_date', 'start') }} as reporting_period_start,
+        {{ reporting_period('reporting_date', 'end') }} as reporting_period_end,
         published_reporting_date,
         value_origin,
         outcome,

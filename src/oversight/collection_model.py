@@ -30,11 +30,13 @@ from oversight.containers import Container
 from oversight.errors import LandingError
 
 __all__ = [
+    "FRESHNESS_DAYS",
     "NUMBER_PATTERN",
     "QUARTER_PATTERN",
     "QUARTER_PERIOD",
     "QUARTER_START_SQL",
     "RANGE_PATTERN",
+    "Cadence",
     "Collection",
     "CsvDialect",
     "Derivation",
@@ -477,6 +479,14 @@ def month_in_text_sql(field_name: str) -> str:
 # ----------------------------------------------------------------------------------------------------
 # Collections
 
+#: How often the publisher releases a collection (a reference list such as ODS has none).
+Cadence = Literal["monthly", "quarterly", "annual"]
+
+#: ``dbt source freshness`` thresholds by cadence: days after the end of the latest period landed before a warning
+#: and an error (a monthly statistic is published about six weeks after its month, a NOF quarter about two months
+#: after its quarter, the staff survey about six months after its autumn fieldwork).
+FRESHNESS_DAYS: dict[str, tuple[int, int]] = {"monthly": (75, 120), "quarterly": (150, 240), "annual": (550, 730)}
+
 
 @dataclass(frozen=True)
 class Collection:
@@ -501,9 +511,14 @@ class Collection:
     #: What the values may be (counts not negative, parts not above totals, percentages in range, periods in the
     #: landing window); checked over the whole file before anything lands.
     plausibility: tuple[Plausibility, ...] = ()
+    #: How often the publisher releases the collection; with the period rule (:class:`PeriodOf`) it sets the
+    #: source's freshness (:meth:`period_end_sql`, scripts/generate_sources.py). ``None``: no freshness check.
+    cadence: Cadence | None = None
 
     def __post_init__(self) -> None:
         re.compile(self.file_pattern)
+        if self.cadence is not None and not any(isinstance(rule, PeriodOf) for rule in self.plausibility):
+            raise ValueError(f"{self.name}: a cadence needs a PeriodOf rule (the period a row covers)")
         names = [f.name for f in self.fields] + [f.keep_published_as for f in self.fields if f.keep_published_as]
         if len(set(names)) != len(names):
             raise ValueError(f"{self.name}: duplicate output column names {names}")
@@ -551,6 +566,18 @@ class Collection:
             if f.keep_published_as:
                 out.append((f.keep_published_as, "VARCHAR"))
         return out
+
+    def period_end_sql(self) -> str | None:
+        """SQL ``TIMESTAMP``: the last day of the period a landed row covers (the month its :class:`PeriodOf` rule
+        names; the quarter starting there for a quarterly collection), ``dbt source freshness``'s
+        ``loaded_at_field``. ``None`` without a cadence."""
+        periods = [rule for rule in self.plausibility if isinstance(rule, PeriodOf)]
+        if self.cadence is None or not periods:
+            return None
+        start = periods[0].expression
+        if self.cadence == "quarterly":
+            start = f"({start}) + INTERVAL 2 MONTH"
+        return f"CAST(last_day({start}) AS TIMESTAMP)"
 
     def get_field(self, name: str) -> Field:
         for f in self.fields:

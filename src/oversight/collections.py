@@ -113,6 +113,7 @@ NOF_DATA_COLUMNS = (
 
 NHSE_NOF_DATA = Collection(
     name="nhse_nof_data",
+    cadence="quarterly",
     description="NHS Oversight Framework data file, one per trust type and release (methodology §9.2)",
     file_pattern=r"nhs-oversight-framework-.+?-trust-data.*\.csv",
     layouts=(
@@ -180,6 +181,7 @@ NOF_LEAGUE_TABLE_COLUMNS = (
 
 NHSE_NOF_LEAGUE_TABLE = Collection(
     name="nhse_nof_league_table",
+    cadence="quarterly",
     description="NHS Oversight Framework league table, one per trust type and quarter (methodology §9.3)",
     file_pattern=r"nhs-oversight-framework-.+?-trust-league-table.*\.csv",
     layouts=(

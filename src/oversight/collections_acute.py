@@ -139,6 +139,7 @@ AE_TOTAL_PATTERN = r"(?i)total"
 
 NHSE_AE_MONTHLY = Collection(
     name="nhse_ae_monthly",
+    cadence="monthly",
     description="A&E attendances and emergency admissions, monthly provider CSV (raw_formats §1.1)",
     # Monthly-AE-March-2025.csv, Monthly-AE-Nov-25-CSV-revised.csv, July-2025-CSV-9jfy4.csv, May-2026-CSV-F4flrg.csv
     file_pattern=r"(monthly-ae-[a-z]+-\d{2,4}.*|[a-z]+-\d{4}-csv.*)\.csv",
@@ -231,6 +232,7 @@ _AE_XLSX_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NHSE_AE_PROVIDER_XLSX = Collection(
     name="nhse_ae_provider_xlsx",
+    cadence="monthly",
     description="A&E by-provider XLSX, 'Provider Level Data' sheet (raw_formats §1.2)",
     file_pattern=r"[a-z]+-\d{4}-ae-by-provider.*\.xlsx",
     container=Sheet(
@@ -289,6 +291,7 @@ _MAPPING_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NHSE_AE_ACUTE_TRUST_MAPPING = Collection(
     name="nhse_ae_acute_trust_mapping",
+    cadence="monthly",
     description="A&E by-provider XLS, 'Acute Trust Mapping' sheet: provider -> acute trust with a proportion",
     file_pattern=_AE_BY_PROVIDER_XLS,
     container=Sheet(
@@ -342,6 +345,7 @@ _FOOTPRINT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NHSE_AE_ACUTE_TRUST_FOOTPRINT = Collection(
     name="nhse_ae_acute_trust_footprint",
+    cadence="monthly",
     description="A&E by-provider XLS, 'Acute Trust Footprint Data' sheet: NHS England's acute-trust footprint totals",
     file_pattern=_AE_BY_PROVIDER_XLS,
     container=Sheet(
@@ -400,6 +404,7 @@ _CWT_PLAUSIBILITY: tuple[Plausibility, ...] = (
 
 NHSE_CWT_PROVIDER = Collection(
     name="nhse_cwt_provider",
+    cadence="monthly",
     description="Cancer Waiting Times 'CWT CRS Provider Extract' XLSX (raw_formats §3)",
     file_pattern=r"cwt-crs-.+-data-extract-provider.*\.xlsx",
     container=Sheet("CWT CRS Provider Extract", header_cell="STANDARD"),
@@ -447,6 +452,7 @@ def _cwt_workbook(name: str, sheet: str, days: int, *, cancer_type: bool, sectio
     columns = ("ODS CODE (1)", "ACCOUNTABLE PROVIDER", "REFERRAL ROUTE", *(("CANCER TYPE",) if cancer_type else ()))
     return Collection(
         name=name,
+        cadence="monthly",
         description=f"Cancer Waiting Times monthly provider workbook, sheet '{sheet}' (raw_formats §3)",
         file_pattern=_CWT_WORKBOOK_FILE,
         container=Sheet(
@@ -683,6 +689,7 @@ _AMBSYS_FIELDS = tuple(number_field(snake(code)) for code in AMBSYS_LANDED_CODES
 
 NHSE_AMBSYS = Collection(
     name="nhse_ambsys",
+    cadence="monthly",
     description="AmbSYS CSV, every month since Aug 2017 (raw_formats §4.1); '.' = not applicable",
     file_pattern=r"ambsys-(to|for)-.+\.csv",
     layouts=(Layout("ambsys_153", ("Year", "Month", "Region", "Org Code", "Org Name", *_AMBSYS_CODES)),),
@@ -712,6 +719,7 @@ NHSE_AMBSYS = Collection(
 
 NHSE_AMBSYS_TIME_SERIES = Collection(
     name="nhse_ambsys_time_series",
+    cadence="monthly",
     description="AmbSYS time-series XLSX, 'Raw' sheet (raw_formats §4.2): fiscal year, month name, seconds",
     file_pattern=r"ambsys-time-series-until-\d{8}.*\.xlsx",
     container=Sheet(
@@ -774,6 +782,7 @@ _DM01_PROVIDER_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NHSE_DM01_PROVIDER = Collection(
     name="nhse_dm01_provider",
+    cadence="monthly",
     description="DM01 'Monthly Diagnostics Web File Provider' XLS, 'Provider' sheet (raw_formats §5.1)",
     file_pattern=r"monthly-diagnostics-web-file-provider-.+\.xlsx?",
     container=Sheet(
@@ -832,6 +841,7 @@ _DM01_EXTRACT_COLUMNS: tuple[tuple[str, str], ...] = (
 
 NHSE_DM01_FULL_EXTRACT = Collection(
     name="nhse_dm01_full_extract",
+    cadence="monthly",
     description="DM01 full extract: ZIP of one CSV, provider x commissioner x test (raw_formats §5.2)",
     file_pattern=r"dm01-[a-z]+-\d{4}-full-extract(?!.*cdc).*\.zip",
     container=ZipMember(r"DM01-[A-Za-z]+-\d{4}-full-extract\.csv"),
@@ -886,6 +896,7 @@ _RTT_TOTALS = ("Total", "Patients with unknown clock start date", "Total All")
 
 NHSE_RTT_FULL_EXTRACT = Collection(
     name="nhse_rtt_full_extract",
+    cadence="monthly",
     description="RTT 'Full CSV data file' ZIP or its CSV, 121 columns (raw_formats §2.1; real excerpt Nov 2024)",
     file_pattern=r"full-csv-data-file-[a-z]{3}\d{2}-zip.*\.zip|\d{8}-rtt-[a-z]+-\d{4}-.+\.csv",
     container=ZipMember(r"(.*/)?\d{8}-rtt-[a-z]+-\d{4}-.+\.csv"),

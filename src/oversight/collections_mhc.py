@@ -133,6 +133,7 @@ def _iso_date(name: str, *, required: bool = False) -> Field:
 
 MHSDS_MONTHLY = Collection(
     name="mhsds_monthly",
+    cadence="monthly",
     description="MHSDS Monthly Statistics CSVs: main, out-of-area placements, 4-week waits (raw_formats §6.1)",
     file_pattern=MHSDS_FILE_NAME.pattern,
     layouts=(
@@ -191,6 +192,7 @@ MHSDS_MONTHLY = Collection(
 
 CSDS_CORE = Collection(
     name="csds_core",
+    cadence="monthly",
     description="Community Services Statistics core data csds-<mon><yy>-exp-core-data.csv (raw_formats §6.2)",
     file_pattern=_CSDS_FILE_NAME.pattern,
     layouts=(
@@ -262,6 +264,7 @@ _YES_NO = ("Yes", "No")
 
 NOF_INPUT_FINANCE = Collection(
     name="nof_input_finance",
+    cadence="quarterly",
     description="Input template: planned surplus/deficit %, YTD variance to plan %, deficit/support flag",
     file_pattern=r"nof-input-finance.*\.csv",
     layouts=(
@@ -296,6 +299,7 @@ NOF_INPUT_FINANCE = Collection(
 
 NOF_INPUT_RECOVERY_SUPPORT = Collection(
     name="nof_input_recovery_support",
+    cadence="quarterly",
     description="Input template: Recovery Support Programme membership per trust and quarter",
     file_pattern=r"nof-input-recovery-support.*\.csv",
     layouts=(Layout("rsp_v1", ("Quarter", "Trust_code", "In_recovery_support_programme", "Source")),),
@@ -307,6 +311,7 @@ NOF_INPUT_RECOVERY_SUPPORT = Collection(
 
 NOF_INPUT_CQC_SAFE = Collection(
     name="nof_input_cqc_safe",
+    cadence="quarterly",
     description="Input template: CQC 'safe' key-question rating per trust, as used in a NOF quarter",
     file_pattern=r"nof-input-cqc-safe.*\.csv",
     layouts=(Layout("cqc_safe_v1", ("Quarter", "Trust_code", "Safe_rating", "Rating_level", "Rating_date", "Source")),),
@@ -325,6 +330,7 @@ NOF_INPUT_CQC_SAFE = Collection(
 
 NOF_INPUT_HCAI = Collection(
     name="nof_input_hcai",
+    cadence="quarterly",
     description="Input template: HCAI counts and rates (MRSA OF0020, E. coli OF0048, C. difficile OF0088)",
     file_pattern=r"nof-input-hcai.*\.csv",
     layouts=(Layout("hcai_v1", ("Quarter", "Trust_code", "Metric_ID", "Count", "Rate", "Reporting_date", "Source")),),
@@ -344,6 +350,7 @@ NOF_INPUT_HCAI = Collection(
 
 NOF_INPUT_METRIC_VALUES = Collection(
     name="nof_input_metric_values",
+    cadence="quarterly",
     description=(
         "Input template: any registry metric's value (or, for a metric scored from data the engine does not "
         "receive, its score) per quarter and trust, e.g. discharge delays OF0025, SHMI OF1046"

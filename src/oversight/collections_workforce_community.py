@@ -156,6 +156,7 @@ _SICKNESS_COLUMNS = (
 
 NHS_SICKNESS_ABSENCE = Collection(
     name="nhs_sickness_absence",
+    cadence="monthly",
     description="NHS Sickness Absence Rates, monthly organisation CSV, all staff groups (raw_formats §7.1)",
     file_pattern=r"NHS Sickness Absence rates CSV, [A-Za-z]+ \d{4}.*\.csv",
     layouts=(Layout("monthly_org_11", _SICKNESS_COLUMNS, renames=(("DATE", "month_end_date"),)),),
@@ -208,6 +209,7 @@ _NSS_FILE = r"NSS\d{2} detailed spreadsheets organisational results.*\.xlsx"
 def _nss_sheet(name: str, sheet: str, code: str, field_prefix: str, description: str) -> Collection:
     return Collection(
         name=name,
+        cadence="annual",
         description=description,
         file_pattern=_NSS_FILE,
         layouts=(
@@ -265,6 +267,7 @@ _CHS_FILE = r"Community-health-services-waiting-lists-\d{4}-\d{2}-[A-Za-z]+.*\.x
 def _chs_table(name: str, sheet: str, what: str) -> Collection:
     return Collection(
         name=name,
+        cadence="monthly",
         description=f"Community health services waiting lists, {sheet}: {what} by service (raw_formats §6.3)",
         file_pattern=_CHS_FILE,
         layouts=(
