@@ -294,7 +294,13 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
         for item in validation.results:
             result.evaluated += 1
             failure = _failure(suite_name, item)
-            checked.append(CheckedExpectation(**{**vars(failure), "success": bool(item.success)}))
+            # a met expectation's count is its own (ExpectationFailure counts at least one row when none is named)
+            unexpected = (
+                failure.unexpected_count if not item.success else int((item.result or {}).get("unexpected_count") or 0)
+            )
+            checked.append(
+                CheckedExpectation(**{**vars(failure), "success": bool(item.success), "unexpected_count": unexpected})
+            )
             if not item.success:
                 result.failures.append(failure)
     render_quality_report(checked, docs)

@@ -99,6 +99,9 @@ def test_quality_report_opens_offline_styled_with_no_local_path(
         )
         status = driver.find_element("id", "gate-status").text
         suites = driver.execute_script("return document.querySelectorAll('section.suite tbody tr').length")
+        met_counts = driver.execute_script(
+            "return Array.from(document.querySelectorAll('section.suite tr.passed td.num')).map(c => c.textContent)"
+        )
         screenshot(driver, "quality_report")
     finally:
         driver.execute_cdp_cmd(
@@ -111,6 +114,7 @@ def test_quality_report_opens_offline_styled_with_no_local_path(
     assert header == "rgb(0, 94, 184)", "the site's style sheet was applied (NHS blue header)"
     assert status == "Quality gate: passed"
     assert suites >= 3
+    assert met_counts and set(met_counts) == {"0"}, met_counts
 
 
 # ------------------------------------------------------------------------------ item 2: coverage in the table
@@ -233,6 +237,8 @@ def test_downloads_page_links_every_release_file(release: Path, site_root: Path)
 
 
 def test_icb_names_as_ods_spells_them(con: duckdb.DuckDBPyConnection) -> None:
-    names = {n for (n,) in con.execute("select distinct icb_name from marts.dim_trust where icb_name is not null")}
+    names = {
+        n for (n,) in con.execute("select distinct icb_name from marts.dim_trust where icb_name is not null").fetchall()
+    }
     assert "NHS Kent and Medway Integrated Care Board" in names
     assert not [n for n in names if " And " in n or " Of " in n or " The " in n], names
