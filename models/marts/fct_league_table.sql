@@ -1,6 +1,9 @@
 -- The league grain: one row per data source, quarter and trust with the scores, segments, league rank, likely
 -- ranges and NHS England's published figures beside ours (the published method on the values as landed). The
 -- other fct_ models read it; rpt_league_table publishes it as is for BI tools and the site.
+-- Coverage is part of the table (issue 12.2): each row carries its share of the framework's metrics scored and
+-- its table's (data source x quarter x cohort); a returns-route table below var league_min_metric_coverage is
+-- "incomplete: not ranked" (ranks null). NHS England's route is always ranked.
 with
 
 league as (
@@ -26,8 +29,50 @@ published as (
     select * from {{ ref('int_published_outcomes__pivoted') }}
 ),
 
-final as (
+league_rows as (
     {{ league_table_rows() | indent(4) }}
+),
+
+table_coverage as (
+    select
+        data_source,
+        quarter,
+        cohort,
+        -- integer counts: exact sums, whatever the order
+        sum(metrics_scored) / nullif(sum(metrics_in_registry), 0) as table_metric_coverage
+    from league_rows
+    group by data_source, quarter, cohort
+),
+
+table_status as (
+    select
+        data_source,
+        quarter,
+        cohort,
+        table_metric_coverage,
+        coalesce(
+            data_source = 'returns'
+            and coalesce(table_metric_coverage, 0) < {{ var('league_min_metric_coverage') }},
+            false
+        ) as is_incomplete
+    from table_coverage
+),
+
+final as (
+    select
+        league_rows.* exclude (league_rank, league_rank_low, league_rank_high),
+        case when not table_status.is_incomplete then league_rows.league_rank end as league_rank,
+        case when not table_status.is_incomplete then league_rows.league_rank_low end as league_rank_low,
+        case when not table_status.is_incomplete then league_rows.league_rank_high end as league_rank_high,
+        league_rows.metrics_scored / nullif(league_rows.metrics_in_registry, 0) as metric_coverage,
+        table_status.table_metric_coverage,
+        case when table_status.is_incomplete then 'incomplete: not ranked' else 'ranked' end as table_status
+    from league_rows
+    inner join table_status
+        on
+            league_rows.data_source = table_status.data_source
+            and league_rows.quarter = table_status.quarter
+            and league_rows.cohort = table_status.cohort
 )
 
 select * from final

@@ -14,9 +14,10 @@ of ``models/qa`` (views over the marts, so they always show the warehouse as it 
 The routes held to those two checks (``completeness_data_sources``) reach the qa models as a dbt var. The suites
 are code (``build_suites``), not notebooks. The gate reads the built DuckDB file read-only, writes one Parquet frame
 per qa model into a work folder, validates them with a Checkpoint in an ephemeral GX context (a pandas filesystem
-data source over that folder) and renders Data Docs to HTML there. Every frame carries ``row_id`` (its key in
-words), so a failure names the rows. The release report shows both: dbt's test results (``run_results.json``) and
-this gate's.
+data source over that folder) and renders the results as the release's quality report there (``data_docs/``,
+``oversight.quality_report``: one page that opens offline, unlike GX's own Data Docs). Every frame carries
+``row_id`` (its key in words), so a failure names the rows. The release report shows both: dbt's test results
+(``run_results.json``) and this gate's.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ import yaml
 
 from oversight import paths
 from oversight.errors import OversightError
+from oversight.quality_report import CheckedExpectation, render_quality_report
 
 __all__ = [
     "ExpectationFailure",
@@ -259,19 +261,12 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
         context = gx.get_context(mode="ephemeral")
         context.variables.progress_bars = ProgressBarsConfig(globally=False)
         for name, site in list((context.variables.data_docs_sites or {}).items()):
-            # the ephemeral context's default site is a fresh temporary folder: drop it, ours is below
+            # the ephemeral context's default Data Docs site (a fresh temporary folder) is not used: the report
+            # is oversight.quality_report's, which opens offline (GX's pages load their assets from CDNs)
             context.delete_data_docs_site(name)
             base = site.get("store_backend", {}).get("base_directory")
             if base and Path(base).is_dir() and Path(base) != docs:
                 shutil.rmtree(base, ignore_errors=True)
-        context.add_data_docs_site(
-            site_name="release",
-            site_config={
-                "class_name": "SiteBuilder",
-                "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs)},
-                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
-            },
-        )
         source = context.data_sources.add_pandas_filesystem("marts", base_directory=frames)
         definitions = []
         for name, expectations in build_suites(config, quarters).items():
@@ -291,17 +286,24 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
             )
         )
         outcome = checkpoint.run()
-        # once for all suites (an UpdateDataDocsAction would rebuild the whole site after every suite)
-        context.build_data_docs(site_names=["release"])
 
     result = GateResult(success=bool(outcome.success), data_docs=docs)
+    checked = []
     for validation in outcome.run_results.values():
         suite_name = validation.suite_name
         for item in validation.results:
             result.evaluated += 1
-            if item.success:
-                continue
-            result.failures.append(_failure(suite_name, item))
+            failure = _failure(suite_name, item)
+            # a met expectation's count is its own (ExpectationFailure counts at least one row when none is named)
+            unexpected = (
+                failure.unexpected_count if not item.success else int((item.result or {}).get("unexpected_count") or 0)
+            )
+            checked.append(
+                CheckedExpectation(**{**vars(failure), "success": bool(item.success), "unexpected_count": unexpected})
+            )
+            if not item.success:
+                result.failures.append(failure)
+    render_quality_report(checked, docs)
     return result
 
 

@@ -7,6 +7,8 @@ library (plotly.js, copied once from the ``plotly`` package into ``assets/``) ar
 Layout of the output folder::
 
     index.html                                  the quarters and cohorts, with links; reconciliation summary
+    downloads.html                              the release's files (marts, NHS England layouts, manifest)
+    search.html                                 find a trust by name or code (assets/search-index.js)
     methodology.html                            the metric registry and the settings used
     assets/                                     plotly.min.js, site.css, site.js
     <data_source>/<quarter>/league-<cohort>.html   one league table per quarter and cohort
@@ -39,6 +41,7 @@ from oversight.errors import OversightError
 from oversight.sanitise import checked_ods_code
 from oversight.site_insights import Insights, load_insights, render_insight_pages
 from oversight.site_labels import cohort_label, quarter_slug
+from oversight.site_navigation import render_navigation_pages, route_links
 
 __all__ = [
     "SiteError",
@@ -224,7 +227,8 @@ def _read(duckdb_path: Path, settings: Mapping[str, object], marts: Iterable[str
             from marts.rpt_league_table as l
             left join marts.fct_persistent_underperformers as p
                 on l.data_source = p.data_source and l.quarter = p.quarter and l.trust_code = p.trust_code
-            order by l.data_source, l.quarter_start_date, l.cohort, l.league_rank, l.trust_code
+            order by l.data_source, l.quarter_start_date, l.cohort, l.league_rank, l.adjusted_segment,
+                l.average_score_rounded, l.trust_code
             """,
         )
         metrics = _rows(
@@ -419,6 +423,7 @@ def _environment() -> jinja2.Environment:
         trust_path=trust_path,
         icb_path=icb_path,
         source_label=lambda source: _SOURCE_LABELS.get(source, source),
+        source_labels=_SOURCE_LABELS,
     )
     return env
 
@@ -514,6 +519,7 @@ def render_site(
     _render_trust_pages(env, out_dir, data, insights, common)
     _render_icb_pages(env, out_dir, data, quarters, common)
     render_insight_pages(insights, env, out_dir, data.league, common)
+    render_navigation_pages(env, out_dir, data.league, common)
     return index
 
 
@@ -533,6 +539,8 @@ def _table_summaries(by_table: Mapping[tuple[Any, ...], list[Row]], quarters: li
             "cohort": cohort,
             "path": league_path(source, quarter, cohort),
             "trusts": len(rows),
+            "table_metric_coverage": rows[0].get("table_metric_coverage"),
+            "table_status": rows[0].get("table_status", "ranked"),
             "segments": {s: sum(1 for r in rows if r["final_segment"] == s) for s in range(1, 6)},
             "persistent": sum(1 for r in rows if r["is_persistent_underperformer"]),
         }
@@ -576,6 +584,7 @@ def _render_trust_pages(
     by_trust = _group(data.league, "data_source", "trust_code")
     metrics = _group(data.metrics, "data_source", "quarter", "trust_code")
     domains = _group(data.domains, "data_source", "quarter", "trust_code")
+    routes = route_links(data.league)
     template = env.get_template("trust.html")
     for row in data.league:
         key = (row["data_source"], row["quarter"], row["trust_code"])
@@ -591,6 +600,7 @@ def _render_trust_pages(
                 segment_figure=_segment_history_figure(history),
                 average_figure=_average_history_figure(history),
                 insights=insights.for_trust(*key),
+                routes=routes.get(key, []),
                 **common,
             ),
         )
@@ -613,12 +623,26 @@ def _render_icb_pages(
             template.render(
                 root="../../../",
                 icb=aggregate,
-                trusts=sorted(by_icb_quarter.get(key, []), key=lambda r: (r["cohort"], r["league_rank"])),
+                trusts=sorted(by_icb_quarter.get(key, []), key=_cohort_rank_order),
                 history=history,
                 figure=_icb_segments_figure(history),
                 **common,
             ),
         )
+
+
+def _cohort_rank_order(row: Row) -> tuple[Any, ...]:
+    """By cohort, then league rank (an incomplete table's trusts have none: by average score), then code."""
+    rank = row.get("league_rank")
+    average = row.get("average_score")
+    return (
+        row["cohort"],
+        _is_missing(rank),
+        0 if _is_missing(rank) else rank,
+        _is_missing(average),
+        0.0 if _is_missing(average) else average,
+        row["trust_code"],
+    )
 
 
 # ------------------------------------------------------------------------------------ provisional tables

@@ -1,6 +1,7 @@
--- The league tables exist, and every row has an average score (and its 2-dp rounding) in [1, 4] and a league rank
--- (the rest of the publication gate's checks on rpt_league_table are dbt tests of its yml and of
--- assert_league_ranks_are_competition_ranks / assert_override_caps_segment).
+-- The league tables exist, and every row has an average score (and its 2-dp rounding) in [1, 4] and a league rank,
+-- unless its table is "incomplete: not ranked" (assert_incomplete_tables_are_not_ranked); the rest of the
+-- publication gate's checks on rpt_league_table are dbt tests of its yml and of
+-- assert_league_ranks_are_competition_ranks and assert_override_caps_segment.
 with
 
 league_table as (
@@ -21,7 +22,7 @@ incomplete_rows as (
         or average_score_rounded is null
         or average_score_rounded < 1
         or average_score_rounded > 4
-        or league_rank is null
+        or league_rank is null and table_status = 'ranked'
 ),
 
 empty_table as (

@@ -10,7 +10,11 @@ renamed as (
         code as trust_code,
         name as trust_name,
         icb_code,
-        icb_name,
+        -- the file title-cases ICB names ("NHS Kent And Medway"); ODS writes the connectives in lower case
+        -- ("NHS Kent and Medway", "Cornwall and the Isles of Scilly", "Stoke-on-Trent")
+        replace(
+            replace(replace(replace(icb_name, ' And ', ' and '), ' The ', ' the '), ' Of ', ' of '), '-On-', '-on-'
+        ) as icb_name,
         replace(region_name, ' Commissioning Region', '') as region_name,
         _source_file as source_file,
         _landed_at as landed_at
