@@ -11,11 +11,10 @@
     {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
     {%- set files_found = 0 -%}
     {%- if execute -%}
-        {%- set result = run_query("select count(*) from glob('" ~ path ~ "')") -%}
-        {%- set files_found = result.columns[0].values()[0] -%}
+        {%- set files_found = landed_files_found(path) -%}
     {%- endif -%}
     {%- if not execute or files_found > 0 -%}
-        (select * from read_parquet('{{ path }}', union_by_name = true))
+        {{ read_landed_parquet(path) }}
     {%- else -%}
         {{ landed_empty(source_name, table_name) }}
     {%- endif -%}
