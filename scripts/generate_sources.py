@@ -45,10 +45,11 @@ HEADER = (
     "# Generated from the collection registry (src/oversight/collections*.py) by scripts/generate_sources.py --write.\n"
     "# Edit the registry, not this file: tests/python/test_landing_sources.py fails when the two differ.\n"
 )
-#: The relation dbt-duckdb reads for ``source()`` (``dbt source freshness``): the landing zone as the ``landing_dir`` var
-#: defaults to it. Not ``var("landing_dir")``: in a properties file that renders to the var's unrendered text.
+#: The relation dbt-duckdb reads for ``source()`` (``dbt source freshness``): the landing zone as the ``landing_dir``
+#: var defaults to it.
+#: Not ``var("landing_dir")``: in a properties file that renders to the var's unrendered text.
 EXTERNAL_LOCATION = (
-    "read_parquet('{{ env_var(\"OVERSIGHT_LANDING_DIR\", \"warehouse/landing\") }}/{name}/*.parquet', "
+    'read_parquet(\'{{ env_var("OVERSIGHT_LANDING_DIR", "warehouse/landing") }}/{name}/*.parquet\', '
     "union_by_name = true)"
 )
 
