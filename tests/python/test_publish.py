@@ -246,7 +246,10 @@ DBT_CORRUPTIONS = {
         ("check_name", "league_rank"),
     ),
     "duplicate_key": (
-        "insert into marts.dim_metric select * from marts.dim_metric where metric_id = 'OF0016'",
+        # The contract's primary-key constraint refuses a plain insert (test below); a table rewritten without its
+        # constraints (as a hand-load would) is caught by the key's dbt test.
+        "create or replace table marts.dim_metric as select * from marts.dim_metric "
+        "union all select * from marts.dim_metric where metric_id = 'OF0016'",
         "unique_combination_dim_metric_metric_id__methodology_year",
         ("metric_id", "OF0016"),
     ),
@@ -256,6 +259,15 @@ DBT_CORRUPTIONS = {
         ("trust_code", "RDY"),
     ),
 }
+
+
+def test_contract_constraints_refuse_a_duplicate_key_and_a_null_key(copy: Path) -> None:
+    """The public marts' primary-key and not-null constraints are enforced by DuckDB itself."""
+    with duckdb.connect(str(copy)) as con:
+        with pytest.raises(duckdb.ConstraintException, match="primary key"):
+            con.execute("insert into marts.dim_metric select * from marts.dim_metric where metric_id = 'OF0016'")
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
+            con.execute("update marts.rpt_league_table set trust_code = null where trust_code = 'RDY'")
 
 
 def test_corrupted_marts_fail_their_dbt_tests_and_the_failing_rows_are_kept(
