@@ -40,7 +40,7 @@ from oversight.errors import OversightError
 from oversight.quality_report import CheckedExpectation, render_quality_report
 
 __all__ = [
-    "ExpectationFailure",
+    "CheckedExpectation",
     "GateConfig",
     "GateResult",
     "QualityGateError",
@@ -127,31 +127,12 @@ def load_config(path: Path | None = None) -> GateConfig:
     )
 
 
-@dataclass(frozen=True)
-class ExpectationFailure:
-    suite: str
-    expectation: str
-    arguments: str
-    unexpected_count: int
-    rows: tuple[str, ...]
-    observed: str = ""
-
-    def describe(self) -> str:
-        lines = [f"- {self.suite}: {self.expectation}({self.arguments}) failed: {self.unexpected_count} row(s)"]
-        lines += [f"    {row}" for row in self.rows[:ROWS_SHOWN]]
-        if len(self.rows) > ROWS_SHOWN:
-            lines.append(f"    ... and {len(self.rows) - ROWS_SHOWN} more")
-        if self.observed:
-            lines.append(f"    observed: {self.observed}")
-        return "\n".join(lines)
-
-
 @dataclass
 class GateResult:
     success: bool
     data_docs: Path
     evaluated: int = 0
-    failures: list[ExpectationFailure] = field(default_factory=list)
+    failures: list[CheckedExpectation] = field(default_factory=list)
 
     def report(self) -> str:
         if self.success:
@@ -160,7 +141,7 @@ class GateResult:
             [
                 f"quality gate FAILED: {len(self.failures)} of {self.evaluated} expectations not met "
                 f"(Data Docs: {self.data_docs / 'index.html'})",
-                *(failure.describe() for failure in self.failures),
+                *(failure.describe(ROWS_SHOWN) for failure in self.failures),
             ]
         )
 
@@ -293,21 +274,15 @@ def run_gate(duckdb_path: Path, work_dir: Path, config: GateConfig | None = None
         suite_name = validation.suite_name
         for item in validation.results:
             result.evaluated += 1
-            failure = _failure(suite_name, item)
-            # a met expectation's count is its own (ExpectationFailure counts at least one row when none is named)
-            unexpected = (
-                failure.unexpected_count if not item.success else int((item.result or {}).get("unexpected_count") or 0)
-            )
-            checked.append(
-                CheckedExpectation(**{**vars(failure), "success": bool(item.success), "unexpected_count": unexpected})
-            )
-            if not item.success:
-                result.failures.append(failure)
+            expectation = _checked(suite_name, item)
+            checked.append(expectation)
+            if not expectation.success:
+                result.failures.append(expectation)
     render_quality_report(checked, docs)
     return result
 
 
-def _failure(suite: str, item: Any) -> ExpectationFailure:
+def _checked(suite: str, item: Any) -> CheckedExpectation:
     config = item.expectation_config
     arguments = {
         k: v
@@ -327,9 +302,12 @@ def _failure(suite: str, item: Any) -> ExpectationFailure:
         observed = str(item.exception_info.get("exception_message"))
     elif "observed_value" in res:
         observed = str(res["observed_value"])
-    count = int(res.get("unexpected_count") or len(rows) or (0 if observed else 1))
-    return ExpectationFailure(
+    success = bool(item.success)
+    # an unmet expectation counts at least one row when it names none (its observed value says why)
+    count = int(res.get("unexpected_count") or len(rows) or (0 if observed or success else 1))
+    return CheckedExpectation(
         suite=suite,
+        success=success,
         expectation=config.type,
         arguments=", ".join(f"{k}={v!r}" for k, v in arguments.items()) + where,
         unexpected_count=count,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import jinja2
+from oversight.templating import template_environment
 
 __all__ = ["CheckedExpectation", "render_quality_report"]
 
@@ -29,16 +29,20 @@ class CheckedExpectation:
     rows: tuple[str, ...]
     observed: str = ""
 
+    def describe(self, rows_shown: int) -> str:
+        """The expectation as the gate's report lists it: what failed, then up to ``rows_shown`` of its rows."""
+        lines = [f"- {self.suite}: {self.expectation}({self.arguments}) failed: {self.unexpected_count} row(s)"]
+        lines += [f"    {row}" for row in self.rows[:rows_shown]]
+        if len(self.rows) > rows_shown:
+            lines.append(f"    ... and {len(self.rows) - rows_shown} more")
+        if self.observed:
+            lines.append(f"    observed: {self.observed}")
+        return "\n".join(lines)
+
 
 def render_quality_report(checked: list[CheckedExpectation], docs_dir: Path, *, rows_shown: int = 50) -> Path:
     """Write ``docs_dir/index.html`` (and ``assets/site.css``) for the gate's results; return the page's path."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oversight", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment()
     suites: dict[str, list[CheckedExpectation]] = {}
     for item in checked:
         suites.setdefault(item.suite, []).append(item)

@@ -42,6 +42,7 @@ from oversight.sanitise import checked_ods_code
 from oversight.site_insights import Insights, load_insights, render_insight_pages
 from oversight.site_labels import cohort_label, quarter_slug
 from oversight.site_navigation import render_navigation_pages, route_links
+from oversight.templating import template_environment
 
 __all__ = [
     "SiteError",
@@ -401,13 +402,7 @@ def _icb_segments_figure(history: list[Row]) -> dict[str, object]:
 
 
 def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("oversight", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment()
     env.filters["fmt"] = _fmt
     env.filters["fmt_value"] = _fmt_value
     env.filters["sort_key"] = _sort_key

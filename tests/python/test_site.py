@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
 import duckdb
@@ -224,8 +224,8 @@ def server(site: Path) -> Iterator[str]:
     httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def start_chromium(*, performance_log: bool = False) -> Any:
+    """Headless Debian Chromium through chromium-driver; with ``performance_log``, every network request is logged."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -235,8 +235,16 @@ def browser() -> Iterator[object]:
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
+    if performance_log:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    driver = start_chromium()
     yield driver
     driver.quit()
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import duckdb
 import pytest
-from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, screenshot
+from test_site import screenshot, start_chromium
 
 from oversight.site import league_path, trust_path
 
@@ -44,18 +44,7 @@ def con(embedded: EmbeddedBuild) -> Iterator[duckdb.DuckDBPyConnection]:
 @pytest.fixture(scope="module")
 def driver() -> Iterator[Any]:
     """Headless Chromium that logs every network request (performance log) and can be taken offline (CDP)."""
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    for binary in (CHROMIUM, CHROMEDRIVER):
-        assert binary.exists(), f"{binary} missing: apt-get install chromium chromium-driver (make test does this)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    browser = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    browser.set_page_load_timeout(60)
+    browser = start_chromium(performance_log=True)
     yield browser
     browser.quit()
 
