@@ -324,18 +324,10 @@ def _point_latest(releases: Path, release: Path) -> None:
 
 
 def _absent_from_ods(con: duckdb.DuckDBPyConnection) -> list[dict[str, str]]:
-    """League-table trusts with no ODS record valid at the quarter (no ``dim_trust`` version, e.g. a trust the ODS
-    reference shows as closed): they are ranked, but have no ICB and count as ``UNMAPPED`` in the ICB aggregates.
-    Reported in the run's output and the release manifest rather than left to be found."""
+    """League-table trusts with no ODS record valid at the quarter (dbt model ``qa_trusts_absent_from_ods``):
+    reported in the run's output and the release manifest rather than left to be found."""
     rows = con.execute(
-        """
-        select trust_code, any_value(trust_name order by quarter_start_date desc, data_source) as trust_name,
-            string_agg(distinct quarter, ', ' order by quarter) as quarters
-        from marts.rpt_league_table
-        where icb_code is null
-        group by trust_code
-        order by trust_code
-        """
+        "select trust_code, trust_name, quarters from qa.qa_trusts_absent_from_ods order by trust_code"
     ).fetchall()
     return [{"trust_code": code, "trust_name": name, "quarters": quarters} for code, name, quarters in rows]
 

@@ -23,12 +23,8 @@ bootstrapped as (
     select * from {{ ref('int_likely_ranges__bootstrapped') }}
 ),
 
-scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
-),
-
-scenario_values as (
-    select * from {{ ref('int_metric_values__scenarios') }}
+metrics as (
+    select * from {{ ref('int_provisional_metrics__paired') }}
     where value_basis = 'provisional'
 ),
 
@@ -76,43 +72,24 @@ table_pairs as (
 
 metric_pairs as (
     select
-        provisional.metric_id as subject,
-        provisional.data_source,
-        provisional.cohort,
-        provisional.quarter,
-        scenarios.months_available,
-        provisional.trust_code,
+        metrics.metric_id as subject,
+        metrics.data_source,
+        metrics.cohort,
+        metrics.quarter,
+        metrics.months_available,
+        metrics.trust_code,
         cast(null as boolean) as is_segment_equal,
-        abs(provisional.population_rank - final.population_rank) as abs_rank_change,
+        abs(metrics.provisional_population_rank - metrics.final_population_rank) as abs_rank_change,
         cast(null as boolean) as is_rank_in_range,
         cast(null as boolean) as is_rank_in_bootstrap_range,
-        abs(provisional.score - final.score) as abs_score_change,
-        abs(final.score - provisional.score)
+        abs(metrics.provisional_score - metrics.final_score) as abs_score_change,
+        abs(metrics.final_score - metrics.provisional_score)
         <= {{ normal_quantile('(1 + ' ~ var('bootstrap_interval') ~ ') / 2') }}
         * revisions.revision_sd_excluding_quarter as is_score_in_range,
-        abs(provisional.value - final.value) as abs_value_change
-    from scores as provisional
-    inner join scenarios on provisional.scenario = scenarios.scenario
-    inner join scenario_values
-        on
-            provisional.scenario = scenario_values.scenario
-            and provisional.data_source = scenario_values.data_source
-            and provisional.quarter = scenario_values.quarter
-            and provisional.trust_code = scenario_values.trust_code
-            and provisional.metric_id = scenario_values.metric_id
-    inner join scores as final
-        on
-            final.scenario = 'final'
-            and provisional.data_source = final.data_source
-            and provisional.quarter = final.quarter
-            and provisional.trust_code = final.trust_code
-            and provisional.metric_id = final.metric_id
+        abs(metrics.provisional_value - metrics.final_value) as abs_value_change
+    from metrics
     left join revisions
-        on
-            scenarios.months_available = revisions.months_available
-            and provisional.quarter = revisions.quarter
-            and provisional.metric_id = revisions.metric_id
-    where provisional.score is not null and final.score is not null
+        on {{ same_keys('metrics', 'revisions', ['months_available', 'quarter', 'metric_id']) }}
 ),
 
 pairs as (

@@ -6,45 +6,21 @@
 -- metric at the same months available (revision_sd_source says which).
 with
 
-scores as (
-    select * from {{ ref('int_metric_scores__scored') }}
-),
-
-scenarios as (
-    select * from {{ ref('engine_scenarios') }}
-    where scenario_kind = 'provisional'
-),
-
-scenario_values as (
-    select * from {{ ref('int_metric_values__scenarios') }}
+paired as (
+    select * from {{ ref('int_provisional_metrics__paired') }}
 ),
 
 pairs as (
     select
-        scenarios.months_available,
-        provisional.quarter,
-        provisional.metric_id,
-        provisional.trust_code,
-        coalesce(scenario_values.value_basis, 'derived') as value_basis,
-        final.score - provisional.score as score_revision,
-        final.value - provisional.value as value_revision
-    from scores as provisional
-    inner join scenarios on provisional.scenario = scenarios.scenario
-    inner join scores as final
-        on
-            final.scenario = 'final'
-            and provisional.data_source = final.data_source
-            and provisional.quarter = final.quarter
-            and provisional.trust_code = final.trust_code
-            and provisional.metric_id = final.metric_id
-    left join scenario_values
-        on
-            provisional.scenario = scenario_values.scenario
-            and provisional.data_source = scenario_values.data_source
-            and provisional.quarter = scenario_values.quarter
-            and provisional.trust_code = scenario_values.trust_code
-            and provisional.metric_id = scenario_values.metric_id
-    where provisional.include_in_average and provisional.score is not null and final.score is not null
+        months_available,
+        quarter,
+        metric_id,
+        trust_code,
+        value_basis,
+        final_score - provisional_score as score_revision,
+        final_value - provisional_value as value_revision
+    from paired
+    where include_in_average
 ),
 
 by_quarter as (
