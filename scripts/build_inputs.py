@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from oversight import paths
-from oversight.inputs import build_input_templates
+from oversight_dev.inputs import build_input_templates
 
 if __name__ == "__main__":
     data = paths.default_data_dir()

@@ -22,8 +22,8 @@ from oversight.collections import COLLECTIONS, match_collection
 from oversight.collections_mhc import MHC_COLLECTIONS
 from oversight.errors import LandingError
 from oversight.fetch import PUBLICATIONS, FetchError, fetch, page_period, parse_links
-from oversight.inputs import build_input_templates
 from oversight.landing import land
+from oversight_dev.inputs import build_input_templates
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "data"

@@ -1,5 +1,8 @@
 """Fill the NOF input templates (``data/inputs/nof-input-*.csv``) from published values.
 
+A development tool, not part of the pipeline (hence here, outside the runtime package): it prepares the embedded
+default data once (``scripts/build_inputs.py``); the pipeline then lands the templates like any user-filled input.
+
 The public statistical returns do not carry finance, Recovery Support Programme membership, CQC ratings or
 HCAI counts; a user fills those templates in. The embedded default is built here, with set-based DuckDB SQL,
 from two published sources only:
