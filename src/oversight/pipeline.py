@@ -45,6 +45,7 @@ __all__ = [
     "build",
     "candidate_warehouse",
     "check_reconciliation_gate",
+    "league_quarters",
     "merged_vars",
     "run",
     "summarise",
@@ -411,6 +412,12 @@ def _describe_failure(output: str, artifacts: DbtArtifacts | None = None) -> str
     return "dbt build failed:\n" + "\n".join("  " + line.strip() for line in tail if line.strip())
 
 
+def league_quarters(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The quarters the built league table holds, in time order (the release's quarter is the last)."""
+    query = "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
+    return [quarter for (quarter,) in con.execute(query).fetchall()]
+
+
 def summarise(duckdb_path: Path) -> RunResult:
     """Read the figures the run prints from the built marts."""
     result = RunResult(warehouse=duckdb_path)
@@ -418,12 +425,7 @@ def summarise(duckdb_path: Path) -> RunResult:
         result.data_sources = [
             r[0] for r in con.execute("select distinct data_source from marts.rpt_league_table order by 1").fetchall()
         ]
-        result.quarters = [
-            r[0]
-            for r in con.execute(
-                "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
-            ).fetchall()
-        ]
+        result.quarters = league_quarters(con)
         result.cohorts = dict(
             con.execute(
                 "select cohort, count(distinct trust_code) from marts.rpt_league_table group by cohort order by cohort"

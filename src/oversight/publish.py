@@ -48,6 +48,7 @@ from oversight.landing import LandingReport, is_synthetic, land, synthetic_sourc
 from oversight.pipeline import (
     candidate_warehouse,
     check_reconciliation_gate,
+    league_quarters,
     merged_vars,
     vars_for_data_dir,
     warehouse_lock,
@@ -211,12 +212,7 @@ def _versions() -> dict[str, str | None]:
 
 
 def _release_quarter(con: duckdb.DuckDBPyConnection, quarter: str | None) -> str:
-    quarters: list[str] = [
-        q
-        for (q,) in con.execute(
-            "select quarter from marts.rpt_league_table group by quarter order by min(quarter_start_date)"
-        ).fetchall()
-    ]
+    quarters = league_quarters(con)
     if not quarters:
         raise PublishError("the warehouse has no league table rows: nothing to publish")
     if quarter is None:
