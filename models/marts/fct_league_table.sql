@@ -33,40 +33,20 @@ league_rows as (
     {{ league_table_rows() | indent(4) }}
 ),
 
-table_coverage as (
-    select
-        data_source,
-        quarter,
-        cohort,
-        -- integer counts: exact sums, whatever the order
-        sum(metrics_scored) / nullif(sum(metrics_in_registry), 0) as table_metric_coverage
-    from league_rows
-    group by data_source, quarter, cohort
-),
-
 table_status as (
-    select
-        data_source,
-        quarter,
-        cohort,
-        table_metric_coverage,
-        coalesce(
-            data_source = 'returns'
-            and coalesce(table_metric_coverage, 0) < {{ var('league_min_metric_coverage') }},
-            false
-        ) as is_incomplete
-    from table_coverage
+    -- the coverage rule (macro league_table_status; shared with the provisional tables and method sensitivity)
+    {{ league_table_status('league_rows') | indent(4) }}
 ),
 
 final as (
     select
         league_rows.* exclude (league_rank, league_rank_low, league_rank_high),
-        case when not table_status.is_incomplete then league_rows.league_rank end as league_rank,
-        case when not table_status.is_incomplete then league_rows.league_rank_low end as league_rank_low,
-        case when not table_status.is_incomplete then league_rows.league_rank_high end as league_rank_high,
+        {{ withheld_when_incomplete('league_rows.league_rank') }} as league_rank,
+        {{ withheld_when_incomplete('league_rows.league_rank_low') }} as league_rank_low,
+        {{ withheld_when_incomplete('league_rows.league_rank_high') }} as league_rank_high,
         league_rows.metrics_scored / nullif(league_rows.metrics_in_registry, 0) as metric_coverage,
         table_status.table_metric_coverage,
-        case when table_status.is_incomplete then 'incomplete: not ranked' else 'ranked' end as table_status
+        table_status.table_status
     from league_rows
     inner join table_status
         on

@@ -1,5 +1,7 @@
 -- Persistent underperformers [I: the warehouse's own rule, configured by dbt vars]: the rules and their windows
--- are applied in int_league__persistence_ruled (read by fct_icb_aggregates too).
+-- are applied in int_league__persistence_ruled (read by fct_icb_aggregates too). The rank rule reads
+-- fct_league_table's rank range, withheld (null) for an 'incomplete: not ranked' table (issue 12.2): such a
+-- quarter never counts towards the rank rule (test assert_rank_rule_skips_incomplete_tables).
 with
 
 ruled as (

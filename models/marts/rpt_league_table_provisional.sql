@@ -2,6 +2,8 @@
 -- and three of its months, scored, segmented and ranked by the same engine models as rpt_league_table (scenarios
 -- provisional_<n>m of seeds/engine_scenarios.csv), with likely ranges widened for the months still to come
 -- (int_likely_ranges__widened). Same columns as rpt_league_table (macro league_table_rows), then the months.
+-- Coverage is part of the table (issue 12.2) as in fct_league_table (macro league_table_status, per scenario): a
+-- provisional table below var league_min_metric_coverage is 'incomplete: not ranked' (ranks null).
 -- Ours, not NHS England's: NHS England publishes no provisional table.
 with
 
@@ -30,6 +32,11 @@ windows as (
 
 tabled as (
     {{ league_table_rows(keys=['scenario']) | indent(4) }}
+),
+
+table_status as (
+    -- the coverage rule of fct_league_table, per provisional table (scenario x data source x quarter x cohort)
+    {{ league_table_status('tabled', keys=['scenario']) | indent(4) }}
 ),
 
 metric_bases as (
@@ -88,7 +95,13 @@ latest as (
 
 final as (
     select
-        tabled.* exclude (tabled.scenario),
+        tabled.* exclude (tabled.scenario, tabled.league_rank, tabled.league_rank_low, tabled.league_rank_high),
+        {{ withheld_when_incomplete('tabled.league_rank') }} as league_rank,
+        {{ withheld_when_incomplete('tabled.league_rank_low') }} as league_rank_low,
+        {{ withheld_when_incomplete('tabled.league_rank_high') }} as league_rank_high,
+        tabled.metrics_scored / nullif(tabled.metrics_in_registry, 0) as metric_coverage,
+        table_status.table_metric_coverage,
+        table_status.table_status,
         scenarios.months_available,
         windows.months_used,
         cast(coalesce(metric_counts.metrics_provisional, 0) as integer) as metrics_provisional,
@@ -99,6 +112,12 @@ final as (
         tabled.scenario
     from tabled
     inner join scenarios on tabled.scenario = scenarios.scenario
+    inner join table_status
+        on
+            tabled.scenario = table_status.scenario
+            and tabled.data_source = table_status.data_source
+            and tabled.quarter = table_status.quarter
+            and tabled.cohort = table_status.cohort
     left join windows
         on tabled.quarter = windows.quarter and scenarios.months_available = windows.months_available
     left join metric_counts

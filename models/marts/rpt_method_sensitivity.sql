@@ -5,6 +5,10 @@
 -- variant: the variant's segment and rank against the published method's; per trust-quarter: the best and worst
 -- rank and segment over every variant and the variant that moves its rank most; per cohort and variant: how many
 -- trusts change segment.
+-- Coverage is part of the table (issue 12.2): each variant's table is judged by fct_league_table's rule (macro
+-- league_table_status, per scenario); a rank of an 'incomplete: not ranked' table is withheld (null), so
+-- published_method_rank, league_rank, rank_change and the best and worst ranks are null for such tables, as in
+-- rpt_league_table, and is_ranked is false.
 with
 
 scenarios as (
@@ -23,6 +27,11 @@ trust_quarters as (
 
 published as (
     select * from {{ ref('int_published_outcomes__pivoted') }}
+),
+
+table_status as (
+    -- the coverage rule of fct_league_table, per variant's table (scenario x data source x quarter x cohort)
+    {{ league_table_status('league', keys=['scenario']) | indent(4) }}
 ),
 
 compared as (
@@ -44,19 +53,32 @@ compared as (
             when scenarios.equal_weights is not null then 'metric weights'
             when scenarios.exclude_incomplete_populations is not null then 'incomplete ranking populations'
         end as method_choice,
-        variant.trust_code is not null as is_ranked,
+        -- ranked: in the variant's table, and that table is not incomplete
+        coalesce(not variant_status.is_incomplete, false) as is_ranked,
         variant.cut_point_method,
         variant.average_score,
         variant.unadjusted_segment,
         variant.adjusted_segment,
         variant.final_segment,
-        cast(variant.league_rank as integer) as league_rank,
+        cast({{ withheld_when_incomplete('variant.league_rank', 'variant_status') }} as integer) as league_rank,
+        variant_status.table_metric_coverage,
+        variant_status.table_status,
         cast(final.cohort_size as integer) as cohort_size,
         final.final_segment as published_method_segment,
-        cast(final.league_rank as integer) as published_method_rank,
-        cast(variant.league_rank - final.league_rank as integer) as rank_change,
+        cast({{ withheld_when_incomplete('final.league_rank', 'final_status') }} as integer) as published_method_rank,
+        final_status.table_status as published_method_table_status,
+        cast(
+            {{ withheld_when_incomplete('variant.league_rank', 'variant_status') }}
+            - {{ withheld_when_incomplete('final.league_rank', 'final_status') }} as integer
+        ) as rank_change,
         variant.final_segment <> final.final_segment as is_segment_changed
     from league as final
+    inner join table_status as final_status
+        on
+            final.scenario = final_status.scenario
+            and final.data_source = final_status.data_source
+            and final.quarter = final_status.quarter
+            and final.cohort = final_status.cohort
     cross join scenarios
     left join league as variant
         on
@@ -64,6 +86,12 @@ compared as (
             and final.data_source = variant.data_source
             and final.quarter = variant.quarter
             and final.trust_code = variant.trust_code
+    left join table_status as variant_status
+        on
+            variant.scenario = variant_status.scenario
+            and variant.data_source = variant_status.data_source
+            and variant.quarter = variant_status.quarter
+            and variant.cohort = variant_status.cohort
     where final.scenario = 'final'
 ),
 
@@ -102,9 +130,12 @@ final as (
         summarised.adjusted_segment,
         summarised.final_segment,
         summarised.league_rank,
+        summarised.table_metric_coverage,
+        summarised.table_status,
         summarised.cohort_size,
         summarised.published_method_segment,
         summarised.published_method_rank,
+        summarised.published_method_table_status,
         summarised.rank_change,
         summarised.is_segment_changed,
         cast(summarised.best_rank as integer) as best_rank,

@@ -704,7 +704,7 @@ def render_provisional_pages(duckdb_path: Path, out_dir: Path, common: Mapping[s
                 """
                 select * from marts.rpt_league_table_provisional
                 where data_source = ? and quarter = ? and months_available = ?
-                order by cohort, league_rank, trust_code
+                order by cohort, league_rank, adjusted_segment, average_score_rounded, trust_code
                 """,
                 [current["data_source"], current["quarter"], current["months"]],
             )
@@ -781,7 +781,8 @@ def render_sensitivity_pages(
         rows = _rows(
             con,
             "select * from marts.rpt_method_sensitivity "
-            "order by data_source, quarter_start_date, cohort, published_method_rank, trust_code, variant",
+            "order by data_source, quarter_start_date, cohort, published_method_rank, published_method_segment, "
+            "trust_code, variant",
         )
     finally:
         con.close()

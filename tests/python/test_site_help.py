@@ -9,6 +9,7 @@ headless Chromium, Debian's ``chromium`` and ``chromium-driver`` as in ``test_si
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,7 @@ import duckdb
 import pytest
 from test_site import screenshot, start_chromium
 
-from oversight.site import league_path, trust_path
+from oversight.site import league_path, provisional_path, sensitivity_path, trust_path
 
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
@@ -121,6 +122,75 @@ def test_each_table_header_states_its_source_and_coverage(site_root: Path, con: 
         assert f"({source})" in header
         assert f"{round(coverage * 100, 1)}%" in header
         assert ("incomplete: not ranked" in header) == (status != "ranked"), (source, quarter, cohort)
+
+
+def test_provisional_header_states_its_coverage_and_status(site_root: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """The provisional page of each cohort (the latest quarter on the most months) states its table's coverage and
+    status like the league pages, and shows no rank when the table is incomplete."""
+    tables = con.execute(
+        """
+        select cohort, any_value(table_metric_coverage), any_value(table_status), count(league_rank)
+        from marts.rpt_league_table_provisional
+        where is_latest_quarter
+          and months_available = (
+              select max(months_available) from marts.rpt_league_table_provisional where is_latest_quarter
+          )
+        group by cohort
+        order by cohort
+        """
+    ).fetchall()
+    assert tables
+    for cohort, coverage, status, ranked in tables:
+        html = (site_root / provisional_path(cohort)).read_text(encoding="utf-8")
+        header = html.split('id="table-coverage"', 1)[1].split("</p>", 1)[0]
+        assert f'data-status="{status}"' in header
+        assert f"{round(coverage * 100, 1)}%" in header
+        assert ("incomplete: not ranked" in header) == (status != "ranked"), cohort
+        shown = re.findall(r'<td class="num rank" data-sort="[^"]*">(\d+)</td>', html)
+        assert len(shown) == ranked and (status == "ranked" or ranked == 0), cohort
+
+
+def test_method_sensitivity_withholds_the_ranks_of_incomplete_tables(
+    site_root: Path, con: duckdb.DuckDBPyConnection
+) -> None:
+    """rpt_method_sensitivity judges each variant's table by the league table's coverage rule: an incomplete table's
+    ranks are null, its sensitivity page says so and shows no rank range."""
+    counts = con.execute(
+        """
+        select
+            count(*) filter (where table_status = 'incomplete: not ranked'),
+            count(*) filter (where table_status = 'incomplete: not ranked' and league_rank is not null),
+            count(*) filter (where published_method_table_status <> 'ranked' and published_method_rank is not null)
+        from marts.rpt_method_sensitivity
+        """
+    ).fetchone()
+    assert counts is not None
+    incomplete, ranked_incomplete, ranked_published = counts
+    assert incomplete > 0, "the embedded data has incomplete returns tables"
+    assert ranked_incomplete == 0 and ranked_published == 0
+    row = con.execute(
+        "select data_source, quarter, cohort from marts.rpt_method_sensitivity "
+        "where published_method_table_status <> 'ranked' group by all order by all limit 1"
+    ).fetchone()
+    assert row is not None
+    html = (site_root / sensitivity_path(*row)).read_text(encoding="utf-8")
+    assert 'id="sensitivity-status"' in html and "incomplete: not ranked" in html
+    assert "None" not in html
+    ranges = re.findall(r'<td class="num nowrap rank-range"[^>]*>([^<]*)</td>', html)
+    assert ranges and set(ranges) == {"\u2013"}
+
+
+def test_readme_examples_filter_the_route_and_name_the_table_status() -> None:
+    """The README's SQL examples on the league table filter data_source (each trust comes once per route) and the
+    README names table_status and the coverage rule."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```(?:sql|python)\n(.*?)```", readme, flags=re.DOTALL)
+    league_examples = [b for b in blocks if "rpt_league_table" in b]
+    assert league_examples
+    for block in league_examples:
+        assert "data_source = '" in block, block
+    assert "table_status" in readme and "incomplete: not ranked" in readme
+    assert "league_min_metric_coverage" in readme
 
 
 # ------------------------------------------------------------------------------ item 6: the site

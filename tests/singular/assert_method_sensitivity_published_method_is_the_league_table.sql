@@ -1,7 +1,7 @@
 -- Issue 13.3: the published-method variant of rpt_method_sensitivity is rpt_league_table (same engine, same
--- scenario), trust by trust: same final segment and league rank, and on the NHS England route the same adjusted
--- segment as NHS England publishes (reconciled 100% in rpt_reconciliation; not checked when the reconciliation gate
--- is waived for an alternative method). Every other variant covers the same
+-- scenario), trust by trust: same final segment, league rank, table coverage and status (issue 12.2), and on the
+-- NHS England route the same adjusted segment as NHS England publishes (reconciled 100% in rpt_reconciliation; not
+-- checked when the reconciliation gate is waived for an alternative method). Every other variant covers the same
 -- trust-quarters. Returns the rows that break this.
 with
 
@@ -34,7 +34,12 @@ mismatched as (
         published_method.trust_code is null
         or league.trust_code is null
         or published_method.final_segment <> league.final_segment
-        or published_method.league_rank <> league.league_rank
+        -- ranks withheld alike from an incomplete table (issue 12.2)
+        or published_method.league_rank is distinct from league.league_rank
+        or published_method.published_method_rank is distinct from league.league_rank
+        or published_method.table_status is distinct from league.table_status
+        or published_method.published_method_table_status is distinct from league.table_status
+        or published_method.table_metric_coverage is distinct from league.table_metric_coverage
         {% if var('reconciliation_gate', true) -%}
             -- the reconciliation gate's part (waived for an alternative method: var reconciliation_gate false)
             or published_method.adjusted_segment is distinct from published_method.nhse_published_segment
