@@ -24,6 +24,8 @@ from pathlib import Path
 
 import duckdb
 
+from oversight.collections import match_collection
+
 __all__ = ["Q3_DERIVED_ORIGIN", "build_input_templates"]
 
 Q3_DERIVED_ORIGIN = (
@@ -35,8 +37,15 @@ Q3_DERIVED_ORIGIN = (
 @dataclass(frozen=True)
 class _Template:
     file_name: str
-    header: tuple[str, ...]
     sql: str
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        """The template's columns as the landing registry declares them (its collection's one layout)."""
+        collection = match_collection(self.file_name)
+        if collection is None or len(collection.layouts) != 1:
+            raise ValueError(f"{self.file_name}: no single registry layout to write")
+        return collection.layouts[0].columns
 
 
 def _lit(text: str) -> str:
@@ -199,36 +208,22 @@ def _templates(nof_glob: str, q3_file: str) -> list[_Template]:
     return [
         _Template(
             "nof-input-metric-values.csv",
-            ("Quarter", "Trust_code", "Metric_ID", "Value", "Units", "Score", "Reporting_date", "Source"),
             _metric_values_sql(nof),
         ),
         _Template(
             "nof-input-finance.csv",
-            (
-                "Quarter",
-                "Trust_code",
-                "Planned_surplus_deficit_pct",
-                "Plan_reporting_date",
-                "Ytd_variance_to_plan_pct",
-                "Ytd_reporting_date",
-                "Financial_override",
-                "Source",
-            ),
             _finance_sql(nof, q3),
         ),
         _Template(
             "nof-input-recovery-support.csv",
-            ("Quarter", "Trust_code", "In_recovery_support_programme", "Source"),
             _recovery_support_sql(nof),
         ),
         _Template(
             "nof-input-cqc-safe.csv",
-            ("Quarter", "Trust_code", "Safe_rating", "Rating_level", "Rating_date", "Source"),
             _cqc_safe_sql(q3),
         ),
         _Template(
             "nof-input-hcai.csv",
-            ("Quarter", "Trust_code", "Metric_ID", "Count", "Rate", "Reporting_date", "Source"),
             _hcai_sql(q3),
         ),
     ]
