@@ -53,21 +53,11 @@ table_pairs as (
     inner join league as final
         on
             final.scenario = 'final'
-            and provisional.data_source = final.data_source
-            and provisional.quarter = final.quarter
-            and provisional.trust_code = final.trust_code
+            and {{ same_keys('provisional', 'final', ['data_source', 'quarter', 'trust_code']) }}
     inner join ranges
-        on
-            provisional.scenario = ranges.scenario
-            and provisional.data_source = ranges.data_source
-            and provisional.quarter = ranges.quarter
-            and provisional.trust_code = ranges.trust_code
+        on {{ same_keys('provisional', 'ranges', ['scenario', 'data_source', 'quarter', 'trust_code']) }}
     left join bootstrapped
-        on
-            provisional.scenario = bootstrapped.scenario
-            and provisional.data_source = bootstrapped.data_source
-            and provisional.quarter = bootstrapped.quarter
-            and provisional.trust_code = bootstrapped.trust_code
+        on {{ same_keys('provisional', 'bootstrapped', ['scenario', 'data_source', 'quarter', 'trust_code']) }}
 ),
 
 metric_pairs as (
