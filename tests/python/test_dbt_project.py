@@ -178,8 +178,10 @@ def test_profiles_have_dev_ci_and_prod_targets() -> None:
     profile = yaml.safe_load((ROOT / "profiles.yml").read_text())["oversight"]
     assert profile["target"] == "embedded"
     outputs = profile["outputs"]
-    assert {"embedded", "dev", "ci", "prod"} <= set(outputs)
-    assert all(outputs[t]["type"] == "duckdb" and "OVERSIGHT_DUCKDB_PATH" in outputs[t]["path"] for t in outputs)
+    duckdb_targets = {"embedded", "dev", "ci", "prod"}
+    assert set(outputs) == duckdb_targets | {"spark"}
+    assert all(outputs[t]["type"] == "duckdb" and "OVERSIGHT_DUCKDB_PATH" in outputs[t]["path"] for t in duckdb_targets)
+    assert outputs["spark"]["type"] == "spark" and outputs["spark"]["method"] == "session"
     assert "dev.duckdb" in outputs["dev"]["path"] and "ci.duckdb" in outputs["ci"]["path"]
 
 
