@@ -51,7 +51,7 @@
     {#- One string per natural key, NULL-safe (delete+insert matches keys with =, which never matches NULL). -#}
     {%- set parts = [] -%}
     {%- for column in columns -%}
-        {%- do parts.append('coalesce(cast(' ~ column ~ ' as varchar), chr(30))') -%}
+        {%- do parts.append('coalesce(cast(' ~ column ~ ' as string), chr(30))') -%}
     {%- endfor -%}
     {{ return('md5(concat_ws(chr(31), ' ~ parts | join(', ') ~ '))') }}
 {%- endmacro %}

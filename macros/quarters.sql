@@ -20,11 +20,11 @@
 {% macro nof_quarter_label(date_expression) -%}
     {#- The NOF quarter a date falls in, as NHS England writes it: 2025-06-30 -> 'Q1 2025/26'. -#}
     (
-        'Q' || cast(((month({{ date_expression }}) + 8) % 12) // 3 + 1 as varchar) || ' '
-        || cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end as varchar)
+        'Q' || cast(((month({{ date_expression }}) + 8) % 12) // 3 + 1 as string) || ' '
+        || cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end as string)
         || '/'
         || right(
-            cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end + 1 as varchar),
+            cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end + 1 as string),
             2
         )
     )

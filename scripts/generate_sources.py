@@ -66,6 +66,9 @@ LINEAGE_DESCRIPTIONS: dict[str, str] = {
     "_period_key": "The period the file covers, as the collection's period-key rule names it (one Parquet per key).",
     "_synthetic": "True when the raw file is synthetic (scale tests); never published.",
 }
+#: A column's type in the sources yml: `string` for text, which both DuckDB (an alias of VARCHAR) and Spark read
+#: (Spark rejects a VARCHAR without a length); the landed_empty macro casts to these types.
+_YML_TYPES = {"VARCHAR": "string"}
 _SQL_WORDS = {"VARCHAR": "text", "DOUBLE": "number", "DATE": "date", "INTEGER": "integer", "TIMESTAMP": "timestamp"}
 
 
@@ -171,15 +174,21 @@ def table_columns(collection: Collection) -> list[dict[str, str]]:
         columns.append(
             {
                 "name": field.name,
-                "data_type": field.sql_type.lower(),
+                "data_type": _YML_TYPES.get(field.sql_type, field.sql_type.lower()),
                 "description": field_description(collection, field),
             }
         )
         if field.keep_published_as:
             what = f"{field.name} as published, before landing renames its values"
-            columns.append({"name": field.keep_published_as, "data_type": "varchar", "description": f"{what}."})
+            columns.append({"name": field.keep_published_as, "data_type": "string", "description": f"{what}."})
     for name, sql_type in LINEAGE_COLUMNS:
-        columns.append({"name": name, "data_type": sql_type.lower(), "description": LINEAGE_DESCRIPTIONS[name]})
+        columns.append(
+            {
+                "name": name,
+                "data_type": _YML_TYPES.get(sql_type, sql_type.lower()),
+                "description": LINEAGE_DESCRIPTIONS[name],
+            }
+        )
     return columns
 
 

@@ -32,7 +32,7 @@ final as (
         cast(league_rank as double) as rank,
         case
             when league_rank_low is not null
-                then cast(league_rank_low as varchar) || ' to ' || coalesce(cast(league_rank_high as varchar), '')
+                then cast(league_rank_low as string) || ' to ' || coalesce(cast(league_rank_high as string), '')
         end as likely_range_of_rank
     from league_table
 )

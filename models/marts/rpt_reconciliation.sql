@@ -26,7 +26,7 @@ judged as (
     union all by name
     select
         * exclude (is_judged),
-        cast(null as varchar) as judged_quarter
+        cast(null as string) as judged_quarter
     from overall
     where is_judged
 ),

@@ -75,7 +75,7 @@ where
 union all
 select
     expected_providers.month_start,
-    cast(expected_providers.providers as varchar) as org_code,
+    cast(expected_providers.providers as string) as org_code,
     expected_providers.metric_id,
     'provider count differs' as problem
 from expected_providers

@@ -75,7 +75,7 @@ where abs(within_standard + breaches - total_treated) > 1e-9
 union all
 select
     period as month_start,
-    cast(null as varchar) as org_code,
+    cast(null as string) as org_code,
     standard || ' ' || referral_route || ': national row missing, repeated or not the sum of the providers' as problem
 from national
 where

@@ -36,7 +36,7 @@ league_differences as (
         'league' as compared,
         coalesce(check_league.quarter, final_league.quarter) as quarter,
         coalesce(check_league.trust_code, final_league.trust_code) as trust_code,
-        cast(null as varchar) as metric_id
+        cast(null as string) as metric_id
     from check_league
     full outer join final_league
         on
@@ -76,9 +76,9 @@ score_differences as (
 empty as (
     select
         'no quarter checked' as compared,
-        cast(null as varchar) as quarter,
-        cast(null as varchar) as trust_code,
-        cast(null as varchar) as metric_id
+        cast(null as string) as quarter,
+        cast(null as string) as trust_code,
+        cast(null as string) as metric_id
     where
         not exists (select 1 from check_league)
         and exists (

@@ -16,7 +16,7 @@ split as (
     union all by name
     select
         *,
-        cast(null as varchar) as judged_quarter
+        cast(null as string) as judged_quarter
     from {{ ref('rpt_reconciliation_overall') }}
     where is_judged
 ),

@@ -17,7 +17,7 @@
     unique_key=['scenario', 'data_source', 'quarter'],
     on_schema_change='fail',
     pre_hook=[
-        "{% if is_incremental() %} alter table {{ this }} add column if not exists scenario varchar {% endif %}"
+        "{% if is_incremental() %} alter table {{ this }} add column if not exists scenario string {% endif %}"
     ],
     post_hook=[
         "{% if is_incremental() %} delete from {{ this }} as built where not exists (

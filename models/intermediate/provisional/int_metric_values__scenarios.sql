@@ -44,8 +44,8 @@ final_scenario as (
         unioned.*,
         cast(null as integer) as months_available,
         'final' as value_basis,
-        cast(null as varchar) as months_used,
-        cast(null as varchar) as carried_from_quarter
+        cast(null as string) as months_used,
+        cast(null as string) as carried_from_quarter
     from unioned
     inner join scenarios
         on
@@ -89,7 +89,7 @@ from_months as (
         scenario_trust_quarters.cohort,
         provisional_values.metric_id,
         provisional_values.value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         provisional_values.value_status,
         provisional_values.months_used as reporting_date,
         cast(null as double) as published_score,
@@ -102,7 +102,7 @@ from_months as (
         scenario_trust_quarters.months_available,
         'provisional' as value_basis,
         provisional_values.months_used,
-        cast(null as varchar) as carried_from_quarter
+        cast(null as string) as carried_from_quarter
     from scenario_trust_quarters
     inner join provisional_values
         on
@@ -125,7 +125,7 @@ own_quarter as (
         scenario_trust_quarters.months_available,
         case when windows.window_kind = 'known' then 'known' else 'same_input' end as value_basis,
         windows.months_used,
-        cast(null as varchar) as carried_from_quarter
+        cast(null as string) as carried_from_quarter
     from scenario_trust_quarters
     inner join unioned
         on

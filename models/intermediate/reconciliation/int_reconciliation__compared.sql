@@ -32,11 +32,11 @@ value_reconciliation as (
 {% set exceptions = var('reconciliation_exceptions', []) %}
 exceptions as (
     select
-        cast(null as varchar) as data_source,
-        cast(null as varchar) as check_name,
-        cast(null as varchar) as quarter,
-        cast(null as varchar) as trust_code,
-        cast(null as varchar) as reason
+        cast(null as string) as data_source,
+        cast(null as string) as check_name,
+        cast(null as string) as quarter,
+        cast(null as string) as trust_code,
+        cast(null as string) as reason
     where false
     {% for e in exceptions if e is mapping %}
         union all
@@ -51,7 +51,7 @@ exceptions as (
 
 -- The comparisons that are one row of one relation each: (relation, item compared, check, difference, the
 -- rows compared). A score computed from a value copied into an input template is not counted as computed.
-{%- set no_item = 'cast(null as varchar)' %}
+{%- set no_item = 'cast(null as string)' %}
 {%- set scored = "score_method = 'computed' and published_score is not null and value_source <> 'input_template'" %}
 {%- set likely_range_average_score = 'greatest(abs(' ~ round_half_up('average_score_low')
     ~ ' - published_average_score_low), abs(' ~ round_half_up('average_score_high')
@@ -123,7 +123,7 @@ comparisons as (
         route_metrics.data_source,
         route_metrics.quarter,
         route_metrics.trust_code,
-        cast(null as varchar) as compared_item,
+        cast(null as string) as compared_item,
         'scored_metrics_as_published' as check_name,
         -- 0 when the route scores exactly the metrics NHS England scored for the trust, else how many differ
         -- (the symmetric difference: 2 |A u B| - |A| - |B| for lists of distinct ids)

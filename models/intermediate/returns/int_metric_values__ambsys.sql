@@ -42,7 +42,7 @@ final as (
         quarterly.org_code as trust_code,
         registry.metric_id,
         {{ round_half_up('quarterly.total_seconds / nullif(quarterly.incidents, 0)', 0) }} / 60.0 as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         quarterly.total_seconds / 60.0 as numerator,
         quarterly.incidents as denominator,
         case when quarterly.months_reported = 3 and quarterly.incidents > 0 then 'reported' else 'not_reported' end

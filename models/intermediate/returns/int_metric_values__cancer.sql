@@ -47,7 +47,7 @@ final as (
         quarterly.org_code as trust_code,
         registry.metric_id,
         100.0 * quarterly.numerator / nullif(quarterly.denominator, 0) as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         quarterly.numerator,
         quarterly.denominator,
         case when quarterly.denominator > 0 then 'reported' else 'not_reported' end as value_status,

@@ -53,7 +53,7 @@ final as (
             when summed.denominator > 0
                 then {{ round_through_chain('100.0 * summed.numerator / summed.denominator', metric_id) }}
         end as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         summed.numerator,
         summed.denominator,
         case when summed.denominator > 0 then 'reported' else 'not_reported' end as value_status,

@@ -221,7 +221,7 @@ final as (
         trust_code,
         metric_id,
         cast(value as double) as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         case

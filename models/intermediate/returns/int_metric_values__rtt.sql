@@ -56,7 +56,7 @@ final as (
         provider_org_code as trust_code,
         metric_id,
         100.0 * numerator / nullif(waiting_list, 0) as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         numerator,
         waiting_list as denominator,
         case when waiting_list > 0 then 'reported' else 'not_reported' end as value_status,

@@ -40,7 +40,7 @@ final as (
         trust_code,
         {{ registry_metric_id("'sickness_absence'") }} as metric_id,
         case when months = 3 and denominator > 0 then 100.0 * numerator / denominator end as value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         numerator,
         denominator,
         case when months = 3 and denominator > 0 then 'reported' else 'not_reported' end as value_status,

@@ -90,18 +90,18 @@ long as (
 final as (
     select
         'returns' as data_source,
-        'Q' || cast(scored_quarters.quarter_number as varchar) || ' '
-        || cast(long.survey_year + 1 as varchar) || '/' || right(cast(long.survey_year + 2 as varchar), 2)
+        'Q' || cast(scored_quarters.quarter_number as string) || ' '
+        || cast(long.survey_year + 1 as string) || '/' || right(cast(long.survey_year + 2 as string), 2)
             as quarter,
         long.org_code as trust_code,
         long.metric_id,
         long.value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         cast(null as double) as numerator,
         cast(null as double) as denominator,
         -- fewer than 10 responses: not displayed by the publisher
         case when long.value is null then 'suppressed' else 'reported' end as value_status,
-        cast(long.survey_year as varchar) as reporting_date,
+        cast(long.survey_year as string) as reporting_date,
         'nhs_staff_survey: ' || long.source_file as value_origin
     from long
     cross join scored_quarters

@@ -71,7 +71,7 @@ nhse_nof as (
         coalesce(nhse_nof_values.trust_code, nhse_nof_scores.trust_code) as trust_code,
         coalesce(nhse_nof_values.metric_id, nhse_nof_scores.metric_id) as metric_id,
         nhse_nof_values.value,
-        cast(null as varchar) as value_text,
+        cast(null as string) as value_text,
         case when nhse_nof_values.value is null then 'not_reported' else 'reported' end as value_status,
         coalesce(nhse_nof_values.reporting_date, nhse_nof_scores.reporting_date) as reporting_date,
         nhse_nof_scores.published_score,

@@ -43,7 +43,7 @@ returns as (
         min(trust_cohorts.trust_name) as trust_name,
         min(trust_cohorts.cohort) as cohort,
         min(cohorts.trust_type) as trust_type,
-        cast(null as varchar) as trust_subtype,
+        cast(null as string) as trust_subtype,
         min(published_regions.region) as region
     from returns_trust_quarters
     inner join trust_cohorts
