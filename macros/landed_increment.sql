@@ -8,9 +8,8 @@
     {%- set relation = landed_source(source_name, table_name) -%}
     {%- if execute and is_incremental() -%}
         {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
-        {%- set result = run_query("select count(*) from glob('" ~ path ~ "')") -%}
         {%- set files = [] -%}
-        {%- if result.columns[0].values()[0] > 0 -%}
+        {%- if landed_files_found(path) > 0 -%}
             {%- set new_files = run_query(
                 "select distinct filename from read_parquet('" ~ path ~ "', filename = true) "
                 ~ "where _source_sha256 not in (select distinct source_sha256 from " ~ this ~ ") order by 1"
@@ -37,9 +36,8 @@
     {%- set statement = 'select 1' -%}
     {%- if execute and is_incremental() -%}
         {%- set path = var('landing_dir') ~ '/' ~ table_name ~ '/*.parquet' -%}
-        {%- set result = run_query("select count(*) from glob('" ~ path ~ "')") -%}
         {%- set statement = 'delete from ' ~ this -%}
-        {%- if result.columns[0].values()[0] > 0 -%}
+        {%- if landed_files_found(path) > 0 -%}
             {%- set statement = statement ~ " where source_sha256 not in (select distinct _source_sha256 from "
                 ~ "read_parquet('" ~ path ~ "', union_by_name = true))" -%}
         {%- endif -%}

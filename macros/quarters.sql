@@ -14,13 +14,13 @@
 
 {% macro is_quarter_label(expression) -%}
     {#- True when the expression is a NOF quarter label as NHS England writes it ('Q1 2025/26'). -#}
-    regexp_full_match({{ expression }}, 'Q[1-4] [0-9]{4}/[0-9]{2}')
+    {{ matches_fully(expression, "'Q[1-4] [0-9]{4}/[0-9]{2}'") }}
 {%- endmacro %}
 
 {% macro nof_quarter_label(date_expression) -%}
     {#- The NOF quarter a date falls in, as NHS England writes it: 2025-06-30 -> 'Q1 2025/26'. -#}
     (
-        'Q' || cast(((month({{ date_expression }}) + 8) % 12) // 3 + 1 as string) || ' '
+        'Q' || cast({{ integer_divide('(month(' ~ date_expression ~ ') + 8) % 12', '3') }} + 1 as string) || ' '
         || cast(year({{ date_expression }}) - case when month({{ date_expression }}) < 4 then 1 else 0 end as string)
         || '/'
         || right(
@@ -33,9 +33,9 @@
 {% macro collection_period_month_start(period_label) -%}
     {#- NHS England's '<COLLECTION>-<MONTH>-<YYYY>' period labels (RTT, DM01): 'DM01-MARCH-2026' -> 2026-03-01. -#}
     cast(
-        strptime(
-            '01-' || split_part({{ period_label }}, '-', 2) || '-' || split_part({{ period_label }}, '-', 3),
+        {{ parse_timestamp(
+            "'01-' || split_part(" ~ period_label ~ ", '-', 2) || '-' || split_part(" ~ period_label ~ ", '-', 3)",
             '%d-%B-%Y'
-        ) as date
+        ) }} as date
     )
 {%- endmacro %}

@@ -7,8 +7,7 @@
     -#}
     {%- if execute and flags.WHICH in ['build', 'run', 'test'] -%}
         {%- set landed = var('landing_dir') ~ '/*/*.parquet' -%}
-        {%- set result = run_query("select count(*) from glob('" ~ landed ~ "')") -%}
-        {%- if result.columns[0].values()[0] == 0 -%}
+        {%- if landed_files_found(landed) == 0 -%}
             {{ exceptions.raise_compiler_error(
                 "nothing is landed: run `oversight land` first (no Parquet under landing_dir '"
                 ~ var('landing_dir') ~ "'; set OVERSIGHT_LANDING_DIR to use another landing zone)"

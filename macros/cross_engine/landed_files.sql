@@ -20,8 +20,10 @@
         "create or replace temporary view oversight_landed_files using binaryFile options (path '"
         ~ landing ~ "', recursiveFileLookup 'true', pathGlobFilter '*.parquet')"
     ) -%}
+    {#- `*` (every collection, as on_run_start's require_landed asks): any folder but _superseded/ -#}
+    {%- set folder_pattern = '[^/_][^/]*' if collection == '*' else collection -%}
     {%- set result = run_query(
-        "select count(*) from oversight_landed_files where path rlike '/" ~ collection ~ "/[^/]+[.]parquet$'"
+        "select count(*) from oversight_landed_files where path rlike '/" ~ folder_pattern ~ "/[^/]+[.]parquet$'"
     ) -%}
     {{ return(result.columns[0].values()[0]) }}
 {%- endmacro %}

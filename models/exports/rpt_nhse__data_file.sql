@@ -68,7 +68,9 @@ scores as (
 
 value_rows as (
     select
-        * exclude (score_id, value_units, direction, score_rounded, ranking_population, ranking_population_rank),
+        {{ star_except([
+            'score_id', 'value_units', 'direction', 'score_rounded', 'ranking_population', 'ranking_population_rank'
+        ]) }},
         value_units as units,
         {%- for column, fraction in [('median_value', 0.5), ('lower_quartile', 0.25), ('upper_quartile', 0.75)] %}
             round(
@@ -88,7 +90,7 @@ value_rows as (
 
 ranked_values as (
     select
-        * exclude (signed_value, engine_rank),
+        {{ star_except(['signed_value', 'engine_rank']) }},
         coalesce(
             engine_rank,
             case
@@ -105,10 +107,10 @@ ranked_values as (
 score_rows as (
     -- the statistics columns (median, quartiles, rank) are null on these rows (union by name below)
     select
-        * exclude (
-            metric_id, score_id, value_units, direction, value, score_rounded, ranking_population,
-            ranking_population_rank
-        ),
+        {{ star_except([
+            'metric_id', 'score_id', 'value_units', 'direction', 'value', 'score_rounded', 'ranking_population',
+            'ranking_population_rank'
+        ]) }},
         score_id as metric_id,
         'score' as units,
         score_rounded as value,

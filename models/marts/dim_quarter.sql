@@ -33,7 +33,7 @@ derived as (
         quarter_start_date,
         cast(quarter_start_date + interval 3 month - interval 1 day as date) as quarter_end_date,
         year(quarter_start_date) - case when month(quarter_start_date) < 4 then 1 else 0 end as financial_year_start,
-        ((month(quarter_start_date) + 8) % 12) // 3 + 1 as quarter_of_year
+        {{ integer_divide('(month(quarter_start_date) + 8) % 12', '3') }} + 1 as quarter_of_year
     from spine
 ),
 

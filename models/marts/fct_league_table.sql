@@ -40,7 +40,7 @@ table_status as (
 
 final as (
     select
-        league_rows.* exclude (league_rank, league_rank_low, league_rank_high),
+        {{ star_except(['league_rank', 'league_rank_low', 'league_rank_high'], 'league_rows') }},
         {{ withheld_when_incomplete('league_rows.league_rank') }} as league_rank,
         {{ withheld_when_incomplete('league_rows.league_rank_low') }} as league_rank_low,
         {{ withheld_when_incomplete('league_rows.league_rank_high') }} as league_rank_high,

@@ -172,7 +172,7 @@ final as (
         quarter_to,
         quarter_start_date_from,
         quarter_start_date_to,
-        cast(datediff('month', quarter_start_date_from, quarter_start_date_to) / 3 as integer) as quarters_apart,
+        cast({{ months_apart('quarter_start_date_from', 'quarter_start_date_to') }} / 3 as integer) as quarters_apart,
         average_score_from,
         average_score_to,
         average_score_change,

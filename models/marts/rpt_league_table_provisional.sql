@@ -95,7 +95,7 @@ latest as (
 
 final as (
     select
-        tabled.* exclude (tabled.scenario, tabled.league_rank, tabled.league_rank_low, tabled.league_rank_high),
+        {{ star_except(['scenario', 'league_rank', 'league_rank_low', 'league_rank_high'], 'tabled') }},
         {{ withheld_when_incomplete('tabled.league_rank') }} as league_rank,
         {{ withheld_when_incomplete('tabled.league_rank_low') }} as league_rank_low,
         {{ withheld_when_incomplete('tabled.league_rank_high') }} as league_rank_high,

@@ -19,13 +19,13 @@ overall as (
 
 judged as (
     select
-        * exclude (quarter, is_judged),
+        {{ star_except(['quarter', 'is_judged']) }},
         quarter as judged_quarter
     from by_quarter
     where is_judged
     union all by name
     select
-        * exclude (is_judged),
+        {{ star_except(['is_judged']) }},
         cast(null as string) as judged_quarter
     from overall
     where is_judged

@@ -45,7 +45,7 @@ metric_windows as (
                 landed_months.metric_id = registry.metric_id
                 and landed_months.month_start between windows.window_start and windows.window_end
         )
-        = date_diff('month', windows.window_start, windows.window_end) + 1
+        = {{ months_apart('windows.window_start', 'windows.window_end') }} + 1
 ),
 
 summed as (

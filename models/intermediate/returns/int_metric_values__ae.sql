@@ -32,13 +32,16 @@ quarterly as (
         footprints.acute_trust_code,
         {{ ordered_sum('footprints.within_4_hours') }} as numerator,
         {{ ordered_sum('footprints.attendances') }} as denominator,
-        string_agg(strftime(footprints.month_start, '%b-%y'), ', ' order by footprints.month_start) as months_used,
+        string_agg(
+            {{ format_date('footprints.month_start', '%b-%y') }}, ', ' order by footprints.month_start
+        ) as months_used,
         string_agg(
             case
                 when footprints.is_earlier_mapping
                     then
-                        strftime(footprints.month_start, '%b-%y') || ' mapped with the '
-                        || strftime(footprints.mapping_month, '%b-%y') || ' mapping (no workbook for the month)'
+                        {{ format_date('footprints.month_start', '%b-%y') }} || ' mapped with the '
+                        || {{ format_date('footprints.mapping_month', '%b-%y') }}
+                        || ' mapping (no workbook for the month)'
             end,
             '; '
             order by footprints.month_start

@@ -57,7 +57,7 @@ final as (
         summed.numerator,
         summed.denominator,
         case when summed.denominator > 0 then 'reported' else 'not_reported' end as value_status,
-        strftime(summed.month_end_date, '%b-%y') as reporting_date,
+        {{ format_date('summed.month_end_date', '%b-%y') }} as reporting_date,
         'chs_waiting_lists Tables 4, 4g, 4h: ' || summed.source_file
         || case
             when month(summed.month_end_date) in (3, 6, 9, 12) then ''

@@ -68,7 +68,7 @@ crisis as (
         max(reporting_period_end) as latest_end,
         min(reporting_period_end) as earliest_end,
         'MHSDS monthly CCR120 / {{ crisis_denominator }} (Provider), months ' || string_agg(
-            strftime(reporting_period_end, '%b-%y'), ', ' order by reporting_period_end
+            {{ format_date('reporting_period_end', '%b-%y') }}, ', ' order by reporting_period_end
         ) || ': ' || string_agg(distinct source_file, '; ' order by source_file) as value_origin
     from crisis_months
     group by quarter, trust_code
@@ -86,7 +86,7 @@ crisis_values as (
         months_in_data = 3 and month(latest_end) in (3, 6, 9, 12) as is_complete,
         case
             when months_in_data = 3 then quarter
-            else quarter || ' to ' || strftime(latest_end, '%b-%y')
+            else quarter || ' to ' || {{ format_date('latest_end', '%b-%y') }}
         end as reporting_date,
         value_origin
     from crisis
@@ -124,11 +124,13 @@ length_of_stay_values as (
         reporting_period_start = {{ quarter_start_date('quarter') }} as is_complete,
         case
             when reporting_period_start = {{ quarter_start_date('quarter') }} then quarter
-            else strftime(reporting_period_start, '%b-%y') || ' - ' || strftime(reporting_period_end, '%b-%y')
+            else
+                {{ format_date('reporting_period_start', '%b-%y') }} || ' - '
+                || {{ format_date('reporting_period_end', '%b-%y') }}
         end as reporting_date,
         'MHSDS rolling quarter (MHS100 + MHS102) / (MHS140 + MHS141) (Provider), '
-        || strftime(reporting_period_start, '%b-%y') || ' - ' || strftime(reporting_period_end, '%b-%y')
-        || ': ' || source_file as value_origin
+        || {{ format_date('reporting_period_start', '%b-%y') }} || ' - '
+        || {{ format_date('reporting_period_end', '%b-%y') }} || ': ' || source_file as value_origin
     from length_of_stay
 ),
 
@@ -192,9 +194,12 @@ cyp_values as (
         prior_count is null and coalesce(published_change_suppressed, false) or current_suppressed
         or coalesce(prior_suppressed, false) as any_suppressed,
         month(reporting_period_end) in (3, 6, 9, 12) as is_complete,
-        strftime(reporting_period_start, '%b %y') || ' - ' || strftime(reporting_period_end, '%b %y') || ' vs '
-        || strftime(cast(reporting_period_start - interval 12 month as date), '%b %y') || ' - '
-        || strftime(cast(reporting_period_end + interval 1 day - interval 12 month - interval 1 day as date), '%b %y')
+        {{ format_date('reporting_period_start', '%b %y') }} || ' - '
+        || {{ format_date('reporting_period_end', '%b %y') }} || ' vs '
+        || {{ format_date('cast(reporting_period_start - interval 12 month as date)', '%b %y') }} || ' - '
+        || {{ format_date(
+            'cast(reporting_period_end + interval 1 day - interval 12 month - interval 1 day as date)', '%b %y'
+        ) }}
             as reporting_date,
         case
             when prior_count is not null

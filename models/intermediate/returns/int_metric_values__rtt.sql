@@ -60,7 +60,7 @@ final as (
         numerator,
         waiting_list as denominator,
         case when waiting_list > 0 then 'reported' else 'not_reported' end as value_status,
-        strftime(month_start, '%b-%y') as reporting_date,
+        {{ format_date('month_start', '%b-%y') }} as reporting_date,
         'nhse_rtt_full_extract: ' || source_files as value_origin
     from values_by_metric
 )

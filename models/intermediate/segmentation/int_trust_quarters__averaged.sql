@@ -10,9 +10,8 @@ scenarios as (
 
 scores as (
     select
-        scored.* replace (
-            case when coalesce(scenarios.equal_weights, false) then 1.0 else scored.weight end as weight
-        )
+        {{ star_except(['weight'], 'scored') }},
+        case when coalesce(scenarios.equal_weights, false) then 1.0 else scored.weight end as weight
     from {{ ref('int_metric_scores__scored') }} as scored
     inner join scenarios on scored.scenario = scenarios.scenario
     where not (coalesce(scenarios.exclude_incomplete_populations, false) and scored.is_population_complete = false)

@@ -3,7 +3,9 @@
 with
 
 source as (
-    select * exclude (organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic)
+    select {{ star_except([
+        'organisation_name', '_source_path', '_source_sha256', '_landed_at', '_period_key', '_synthetic'
+    ]) }}
     from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_total') }}
 ),
 

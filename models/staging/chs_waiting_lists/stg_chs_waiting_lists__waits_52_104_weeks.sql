@@ -4,9 +4,10 @@ with
 
 source as (
     select
-        * exclude (
-            organisation_name, _source_path, _source_sha256, _landed_at, _period_key, _synthetic, _source_line
-        )
+        {{ star_except([
+            'organisation_name', '_source_path', '_source_sha256', '_landed_at', '_period_key', '_synthetic',
+            '_source_line'
+        ]) }}
     from {{ landed_source('chs_waiting_lists', 'chs_waiting_list_52_104_weeks') }}
 ),
 

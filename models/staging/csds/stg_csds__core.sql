@@ -13,7 +13,7 @@
     'measure_2'
 ] %}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     incremental_strategy='delete+insert',
     unique_key='row_key',
     on_schema_change='fail',

@@ -13,7 +13,7 @@
     'measure_id'
 ] %}
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     incremental_strategy='delete+insert',
     unique_key='row_key',
     on_schema_change='fail',
@@ -31,7 +31,7 @@ renamed as (
         reporting_period_start,
         reporting_period_end,
         cast(
-            date_diff('month', reporting_period_start, reporting_period_end + interval 1 day) as integer
+            {{ months_apart('reporting_period_start', 'reporting_period_end + interval 1 day') }} as integer
         ) as period_months,
         status,
         breakdown,

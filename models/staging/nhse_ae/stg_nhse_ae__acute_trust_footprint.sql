@@ -11,7 +11,10 @@ source as (
 final as (
     select
         -- 'November  2024' carries two spaces.
-        cast(strptime('01 ' || regexp_replace(trim(period), '\s+', ' ', 'g'), '%d %B %Y') as date) as month_start,
+        cast(
+            {{ parse_timestamp("'01 ' || " ~ regexp_replace_all('trim(period)', "'\\s+'", "' '"), '%d %B %Y') }}
+            as date
+        ) as month_start,
         coalesce(code, 'ENGLAND') as acute_trust_code,
         code is null as is_england_total,
         trim(region) as region,

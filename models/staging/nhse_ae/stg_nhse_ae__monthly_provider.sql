@@ -20,10 +20,10 @@ periods as (
 renamed as (
     select
         cast(
-            strptime(
-                '01-' || split_part(periods.file_period, '-', 2) || '-' || split_part(periods.file_period, '-', 3),
+            {{ parse_timestamp(
+                "'01-' || split_part(periods.file_period, '-', 2) || '-' || split_part(periods.file_period, '-', 3)",
                 '%d-%B-%Y'
-            ) as date
+            ) }} as date
         ) as month_start,
         periods.file_period as period,
         upper(source.period) = 'TOTAL' as is_england_total,
@@ -50,12 +50,11 @@ renamed as (
 
 flagged as (
     select
-        * replace (
-            is_england_total or upper(org_code) = 'TOTAL' as is_england_total,
-            case when upper(org_code) = 'TOTAL' then 'ENGLAND' else org_code end as org_code,
-            case when upper(org_code) = 'TOTAL' then null else parent_org end as parent_org,
-            case when upper(org_code) = 'TOTAL' then 'England' else org_name end as org_name
-        )
+        {{ star_except(['is_england_total', 'org_code', 'parent_org', 'org_name']) }},
+        is_england_total or upper(org_code) = 'TOTAL' as is_england_total,
+        case when upper(org_code) = 'TOTAL' then 'ENGLAND' else org_code end as org_code,
+        case when upper(org_code) = 'TOTAL' then null else parent_org end as parent_org,
+        case when upper(org_code) = 'TOTAL' then 'England' else org_name end as org_name
     from renamed
 ),
 

@@ -8,7 +8,7 @@ source as (
 
 final as (
     select
-        cast(strptime('01 ' || period, '%d %B %Y') as date) as month_start,
+        cast({{ parse_timestamp("'01 ' || period", '%d %B %Y') }} as date) as month_start,
         coalesce(code, 'ENGLAND') as org_code,
         code is null as is_england_total,
         region,

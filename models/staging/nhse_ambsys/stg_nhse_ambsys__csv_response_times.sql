@@ -12,7 +12,7 @@ final as (
         case when org_code = 'Eng' then 'ENGLAND' else org_code end as org_code,
         case
             when org_code = 'Eng' then 'england'
-            when not starts_with(region, 'Y') then 'region'
+            when region not like 'Y%' then 'region'
             else 'trust'
         end as org_level,
         org_name,

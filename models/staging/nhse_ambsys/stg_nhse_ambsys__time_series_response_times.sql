@@ -11,8 +11,8 @@ final as (
     select
         make_date(
             cast(left(fiscal_year, 4) as integer)
-            + case when month(strptime('1 ' || month_name || ' 2000', '%d %B %Y')) < 4 then 1 else 0 end,
-            month(strptime('1 ' || month_name || ' 2000', '%d %B %Y')),
+            + case when month({{ parse_timestamp("'1 ' || month_name || ' 2000'", '%d %B %Y') }}) < 4 then 1 else 0 end,
+            month({{ parse_timestamp("'1 ' || month_name || ' 2000'", '%d %B %Y') }}),
             1
         ) as month_start,
         case when org_code = 'ENG' then 'ENGLAND' else org_code end as org_code,

@@ -3,7 +3,7 @@
 -- Incremental by landed file (one month each): a build reads only the files it has not seen
 -- (macros/landed_increment.sql).
 {{ config(
-    materialized='incremental',
+    materialized=incremental_where_supported(),
     incremental_strategy='delete+insert',
     unique_key='period_key',
     on_schema_change='fail',

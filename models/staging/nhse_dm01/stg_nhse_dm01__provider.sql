@@ -8,7 +8,7 @@ source as (
 
 final as (
     select
-        cast(strptime('01 ' || period, '%d %B %Y') as date) as month_start,
+        cast({{ parse_timestamp("'01 ' || period", '%d %B %Y') }} as date) as month_start,
         coalesce(provider_code, 'ENGLAND') as provider_code,
         provider_code is null as is_england_total,
         regional_team_code,
