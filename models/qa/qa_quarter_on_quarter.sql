@@ -23,7 +23,7 @@ quarters as (
 ),
 
 segments as (
-    select unnest(range(1, 6)) as segment
+    select segment_numbers.segment from range(1, 6) as segment_numbers (segment)
 ),
 
 quarter_dates as (
@@ -82,9 +82,9 @@ score_rows as (
 
 measures as (
     select * from league_rows
-    union all by name
+    union all
     select * from segment_counts
-    union all by name
+    union all
     select * from score_rows
 ),
 

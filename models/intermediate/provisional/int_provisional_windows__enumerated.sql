@@ -89,13 +89,10 @@ final as (
         case
             when window_start is not null
                 then
-                    array_to_string(
-                        [
-                            strftime(cast(month_start as date), '%b-%y')
-                            for month_start in generate_series(window_start, window_end, interval 1 month)
-                        ],
-                        ', '
-                    )
+                    {{ series_to_string(
+                        'window_start', 'window_end', 'interval 1 month',
+                        'month_start', "strftime(cast(month_start as date), '%b-%y')", "', '"
+                    ) }}
             when survey_year is not null then 'survey year ' || survey_year
         end as months_used
     from windows
