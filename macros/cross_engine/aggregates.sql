@@ -69,3 +69,55 @@
     percentile_cont({{ fraction }}) within group (order by {{ expression }})
     {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %} over (partition by {{ partition_by }})
 {%- endmacro %}
+
+{% macro first_in_order(expression, order_by) -%}
+    {#-
+        The first non-null value of `expression` in the order of `order_by` (a list of SQL order-by items, each
+        `<expression>` or `<expression> asc|desc`; nulls last, as DuckDB orders them).
+    -#}
+    {{ return(adapter.dispatch('first_in_order', 'oversight')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__first_in_order(expression, order_by) -%}
+    any_value({{ expression }} order by {{ order_by | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__first_in_order(expression, order_by) -%}
+    {#-
+        Spark has no ordered any_value: the non-null values with their order keys, sorted by a comparator that
+        compares the keys in turn (nulls last), and the first one taken.
+    -#}
+    {%- set keys = [] -%}
+    {%- for item in order_by -%}
+        {%- set words = item.strip().split(' ') -%}
+        {%- if words[-1] | lower in ('asc', 'desc') -%}
+            {%- do keys.append((words[:-1] | join(' '), words[-1] | lower == 'desc')) -%}
+        {%- else -%}
+            {%- do keys.append((item.strip(), false)) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    try_element_at(
+        array_sort(
+            collect_list(named_struct(
+                'value', {{ expression }}
+    {%- for key, descending in keys %}, 'key_{{ loop.index }}', {{ key }}{% endfor %}
+            )) filter (where {{ expression }} is not null),
+            (left_item, right_item) -> coalesce(
+    {%- for key, descending in keys %}
+                nullif(case
+                    when left_item.key_{{ loop.index }} is null and right_item.key_{{ loop.index }} is null then 0
+                    when left_item.key_{{ loop.index }} is null then 1
+                    when right_item.key_{{ loop.index }} is null then -1
+                    when left_item.key_{{ loop.index }} < right_item.key_{{ loop.index }}
+                        then {{ 1 if descending else -1 }}
+                    when left_item.key_{{ loop.index }} > right_item.key_{{ loop.index }}
+                        then {{ -1 if descending else 1 }}
+                    else 0
+                end, 0),
+    {%- endfor %}
+                0
+            )
+        ),
+        1
+    ).value
+{%- endmacro %}

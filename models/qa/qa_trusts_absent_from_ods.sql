@@ -10,7 +10,7 @@ league_table as (
 final as (
     select
         trust_code,
-        any_value(trust_name order by quarter_start_date desc, data_source asc) as trust_name,
+        {{ first_in_order('trust_name', ['quarter_start_date desc', 'data_source asc']) }} as trust_name,
         {{ ordered_string_agg('quarter', "', '", 'quarter', distinct=true) }} as quarters
     from league_table
     where icb_code is null
