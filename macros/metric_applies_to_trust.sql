@@ -5,7 +5,7 @@
         quarter (NHS England's own exclusions). Needs `exclusions` (ref metric_trust_exclusions) in the query.
     -#}
     (
-        list_contains(string_split({{ registry_cohorts }}, '|'), {{ cohort }})
+        array_contains({{ split_list(registry_cohorts, '|') }}, {{ cohort }})
         and not exists (
             select 1 from exclusions
             where

@@ -4,17 +4,13 @@
     aggregation adds them in whatever order the threads finish): these macros collect the terms sorted by
     value and add them in that order. Equal values are interchangeable, so ties cannot change the result.
     Use them for every sum or average of double values; `filter_condition` is the aggregate's FILTER clause.
+    Dispatched per engine (macros/cross_engine/aggregates.sql): DuckDB adds a sorted list, Spark folds one.
 #}
 
 {% macro ordered_sum(expression, filter_condition=none) -%}
-    list_sum({{ _ordered_list(expression, filter_condition) }})
+    {{ return(adapter.dispatch('ordered_sum', 'oversight')(expression, filter_condition)) }}
 {%- endmacro %}
 
 {% macro ordered_avg(expression, filter_condition=none) -%}
-    list_avg({{ _ordered_list(expression, filter_condition) }})
-{%- endmacro %}
-
-{% macro _ordered_list(expression, filter_condition) -%}
-    list({{ expression }} order by {{ expression }})
-    {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %}
+    {{ return(adapter.dispatch('ordered_avg', 'oversight')(expression, filter_condition)) }}
 {%- endmacro %}

@@ -15,9 +15,9 @@
     cast(count(*) filter (where exception_reason is null) as integer) as compared,
     cast(count(*) filter (where exception_reason is null and difference <= tolerance + 1e-9) as integer) as matched,
     cast(count(*) filter (where exception_reason is not null) as integer) as excepted,
-    string_agg(
-        quarter || ' ' || trust_code || ': ' || exception_reason, '; ' order by quarter, trust_code
-    ) as exceptions_applied,
+    {{ ordered_string_agg(
+        "quarter || ' ' || trust_code || ': ' || exception_reason", "'; '", 'quarter, trust_code'
+    ) }} as exceptions_applied,
     -- every comparison excepted: nothing left to miss
     coalesce(
         count(*) filter (where exception_reason is null and difference <= tolerance + 1e-9)

@@ -74,8 +74,7 @@ value_rows as (
         value_units as units,
         {%- for column, fraction in [('median_value', 0.5), ('lower_quartile', 0.25), ('upper_quartile', 0.75)] %}
             round(
-                quantile_cont(value, {{ fraction }})
-                    over (partition by data_source, quarter, cohort, trust_type, metric_id),
+                {{ window_quantile_cont('value', fraction, 'data_source, quarter, cohort, trust_type, metric_id') }},
                 2
             ) as {{ column }},
         {%- endfor %}
@@ -105,7 +104,7 @@ ranked_values as (
 ),
 
 score_rows as (
-    -- the statistics columns (median, quartiles, rank) are null on these rows (union by name below)
+    -- the statistics columns (median, quartiles, rank) are null on these rows (all_rows below)
     select
         {{ star_except([
             'metric_id', 'score_id', 'value_units', 'direction', 'value', 'score_rounded', 'ranking_population',
@@ -212,13 +211,98 @@ summary_rows as (
 ),
 
 all_rows as (
-    select * from ranked_values
-    union all by name
-    select * from score_rows
-    union all by name
-    select * from domain_rows
-    union all by name
-    select * from summary_rows
+    -- each family's rows, with null for the statistics columns it does not have (score rows have none)
+    select
+        data_source,
+        quarter,
+        cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_description,
+        reporting_date,
+        units,
+        value,
+        family_order,
+        median_value,
+        lower_quartile,
+        upper_quartile,
+        rank
+    from ranked_values
+    union all
+    select
+        data_source,
+        quarter,
+        cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_description,
+        reporting_date,
+        units,
+        value,
+        family_order,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        null as rank
+    from score_rows
+    union all
+    select
+        data_source,
+        quarter,
+        cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_description,
+        reporting_date,
+        units,
+        value,
+        family_order,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        rank
+    from domain_rows
+    union all
+    select
+        data_source,
+        quarter,
+        cohort,
+        region,
+        trust_type,
+        trust_subtype,
+        trust_code,
+        trust_name,
+        domain,
+        sub_domain,
+        metric_id,
+        metric_description,
+        reporting_date,
+        units,
+        value,
+        family_order,
+        null as median_value,
+        null as lower_quartile,
+        null as upper_quartile,
+        rank
+    from summary_rows
 ),
 
 final as (

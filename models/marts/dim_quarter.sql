@@ -16,9 +16,8 @@ bounds as (
 
 spine_timestamps as (
     select
-        unnest(
-            generate_series(cast(first_start as timestamp), cast(last_start as timestamp), interval 3 month)
-        ) as quarter_start
+        {{ unnest_series('cast(first_start as timestamp)', 'cast(last_start as timestamp)', 'interval 3 month') }}
+            as quarter_start
     from bounds
 ),
 

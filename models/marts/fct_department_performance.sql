@@ -47,15 +47,15 @@ ranked as (
                     partition by department_group, department, quarter, meets_min_denominator, value
                 ) - 1
         end as peers_tied,
-        quantile_cont(value, 0.5) filter (where meets_min_denominator) over (
-            partition by department_group, department, quarter
-        ) as national_median,
-        quantile_cont(value, 0.1) filter (where meets_min_denominator) over (
-            partition by department_group, department, quarter
-        ) as national_p10,
-        quantile_cont(value, 0.9) filter (where meets_min_denominator) over (
-            partition by department_group, department, quarter
-        ) as national_p90
+        {{ window_quantile_cont(
+            'value', 0.5, 'department_group, department, quarter', filter_condition='meets_min_denominator'
+        ) }} as national_median,
+        {{ window_quantile_cont(
+            'value', 0.1, 'department_group, department, quarter', filter_condition='meets_min_denominator'
+        ) }} as national_p10,
+        {{ window_quantile_cont(
+            'value', 0.9, 'department_group, department, quarter', filter_condition='meets_min_denominator'
+        ) }} as national_p90
     from assessable
 ),
 

@@ -39,7 +39,7 @@ scores as (
         coalesce(icb_code, 'UNMAPPED') as icb_code,
         {{ ordered_avg('average_score') }} as mean_average_score,
         median(average_score) as median_average_score,
-        string_agg(trust_code, ', ' order by trust_code) as trust_codes
+        {{ ordered_string_agg('trust_code', "', '", 'trust_code') }} as trust_codes
     from league
     group by data_source, quarter, coalesce(icb_code, 'UNMAPPED')
 ),

@@ -60,7 +60,7 @@ by_area as (
         {{ ordered_sum('numerator') }} as numerator,
         {{ ordered_sum('denominator') }} as denominator,
         min(scale) as scale,
-        string_agg(trust_code, ', ' order by trust_code) as trust_codes
+        {{ ordered_string_agg('trust_code', "', '", 'trust_code') }} as trust_codes
     from placed
     group by grouping sets ((data_source, quarter, metric_id, icb_code), (data_source, quarter, metric_id))
 ),

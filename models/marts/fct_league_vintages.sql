@@ -73,9 +73,9 @@ metric_summary as (
         trust_code,
         count(*) filter (where is_value_changed) as metrics_value_changed,
         count(*) filter (where is_score_changed) as metrics_score_changed,
-        string_agg(metric_id, ', ' order by metric_id) filter (
-            where is_value_changed or is_score_changed
-        ) as changed_metrics
+        {{ ordered_string_agg(
+            'metric_id', "', '", 'metric_id', filter_condition='is_value_changed or is_score_changed'
+        ) }} as changed_metrics
     from metric_changes
     group by data_source, quarter, trust_code
 ),

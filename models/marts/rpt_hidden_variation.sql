@@ -20,17 +20,19 @@ final as (
         min(league_rank) as league_rank,
         min(cohort_size) as cohort_size,
         coalesce(min(final_segment) in (1, 2), false) as is_well_ranked,
-        string_agg(distinct department_group, ', ' order by department_group) as department_groups,
+        {{ ordered_string_agg('department_group', "', '", 'department_group', distinct=true) }} as department_groups,
         cast(count(*) as integer) as departments_assessed,
         min(national_percentile) as lowest_percentile,
-        quantile_cont(national_percentile, 0.5) as median_percentile,
+        percentile_cont(0.5) within group (order by national_percentile) as median_percentile,
         max(national_percentile) as highest_percentile,
         max(national_percentile) - min(national_percentile) as percentile_spread,
         cast(count(*) filter (where is_bottom_decile) as integer) as departments_in_bottom_decile,
-        string_agg(
-            department_group || ' / ' || department || ' (' || round(value, 1) || '%)', '; '
-            order by national_percentile, department_group, department
-        ) filter (where is_bottom_decile) as bottom_decile_departments
+        {{ ordered_string_agg(
+            "department_group || ' / ' || department || ' (' || round(value, 1) || '%)'",
+            "'; '",
+            'national_percentile, department_group, department',
+            filter_condition='is_bottom_decile'
+        ) }} as bottom_decile_departments
     from departments
     group by quarter, quarter_start_date, trust_code
 )

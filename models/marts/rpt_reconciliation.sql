@@ -23,7 +23,7 @@ judged as (
         quarter as judged_quarter
     from by_quarter
     where is_judged
-    union all by name
+    union all
     select
         {{ star_except(['is_judged']) }},
         cast(null as string) as judged_quarter

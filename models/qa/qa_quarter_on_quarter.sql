@@ -23,7 +23,8 @@ quarters as (
 ),
 
 segments as (
-    select unnest(range(1, 6)) as segment
+    select cast(segment_numbers.segment as bigint) as segment
+    from (values (1), (2), (3), (4), (5)) as segment_numbers (segment)
 ),
 
 quarter_dates as (
@@ -82,9 +83,9 @@ score_rows as (
 
 measures as (
     select * from league_rows
-    union all by name
+    union all
     select * from segment_counts
-    union all by name
+    union all
     select * from score_rows
 ),
 

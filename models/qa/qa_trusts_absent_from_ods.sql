@@ -10,8 +10,8 @@ league_table as (
 final as (
     select
         trust_code,
-        any_value(trust_name order by quarter_start_date desc, data_source asc) as trust_name,
-        string_agg(distinct quarter, ', ' order by quarter) as quarters
+        {{ first_in_order('trust_name', ['quarter_start_date desc', 'data_source asc']) }} as trust_name,
+        {{ ordered_string_agg('quarter', "', '", 'quarter', distinct=true) }} as quarters
     from league_table
     where icb_code is null
     group by trust_code

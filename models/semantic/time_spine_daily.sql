@@ -15,9 +15,8 @@ bounds as (
 
 day_timestamps as (
     select
-        unnest(
-            generate_series(cast(first_date as timestamp), cast(last_date as timestamp), interval 1 day)
-        ) as day_start
+        {{ unnest_series('cast(first_date as timestamp)', 'cast(last_date as timestamp)', 'interval 1 day') }}
+            as day_start
     from bounds
 ),
 

@@ -53,11 +53,15 @@ windowed as (
         cohort,
         count(*) filter (where is_in_segment_window) as segment_window_quarters,
         count(*) filter (where is_in_segment_window and is_low_segment) as quarters_in_segment_4_or_5,
-        string_agg(past_quarter, ', ' order by past_quarter_start_date)
-        filter (where is_in_segment_window and is_low_segment) as segment_rule_quarters,
+        {{ ordered_string_agg(
+            'past_quarter', "', '", 'past_quarter_start_date',
+            filter_condition='is_in_segment_window and is_low_segment'
+        ) }} as segment_rule_quarters,
         count(*) filter (where is_in_rank_window and is_bottom_best_rank) as consecutive_bottom_quarters,
-        string_agg(past_quarter, ', ' order by past_quarter_start_date)
-        filter (where is_in_rank_window and is_bottom_best_rank) as rank_rule_quarters
+        {{ ordered_string_agg(
+            'past_quarter', "', '", 'past_quarter_start_date',
+            filter_condition='is_in_rank_window and is_bottom_best_rank'
+        ) }} as rank_rule_quarters
     from pairs
     group by data_source, quarter, trust_code, cohort
 ),

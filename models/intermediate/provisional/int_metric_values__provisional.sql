@@ -57,7 +57,7 @@ summed as (
         min(metric_windows.months_used) as months_used,
         {{ ordered_sum('monthly.numerator') }} as numerator,
         {{ ordered_sum('monthly.denominator') }} as denominator,
-        string_agg(distinct monthly.source_label, '; ' order by monthly.source_label) as source_labels
+        {{ ordered_string_agg('monthly.source_label', "'; '", 'monthly.source_label', distinct=true) }} as source_labels
     from metric_windows
     inner join monthly
         on

@@ -50,7 +50,7 @@ final_scenario as (
     inner join scenarios
         on
             scenarios.scenario_kind in ('final', 'method')
-            and list_contains(string_split(scenarios.data_sources, '|'), unioned.data_source)
+            and array_contains({{ split_list('scenarios.data_sources', '|') }}, unioned.data_source)
 ),
 
 scenario_trust_quarters as (
@@ -66,7 +66,7 @@ scenario_trust_quarters as (
         trust_quarters.cohort
     from scenarios
     inner join trust_quarters
-        on list_contains(string_split(scenarios.data_sources, '|'), trust_quarters.data_source)
+        on array_contains({{ split_list('scenarios.data_sources', '|') }}, trust_quarters.data_source)
     where
         scenarios.scenario_kind <> 'final'
         and trust_quarters.data_source = 'returns'
@@ -216,11 +216,11 @@ carried as (
 
 final as (
     select * from final_scenario
-    union all by name
+    union all
     select * from from_months
-    union all by name
+    union all
     select * from own_quarter
-    union all by name
+    union all
     select * from carried
 )
 

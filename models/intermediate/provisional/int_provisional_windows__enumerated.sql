@@ -33,7 +33,7 @@ grid as (
         months.months_available,
         bases.reporting_basis,
         -- the last month of the quarter that is in
-        cast(quarters.quarter_start_date + to_months(months.months_available - 1) as date) as latest_month
+        cast({{ add_months('quarters.quarter_start_date', 'months.months_available - 1') }} as date) as latest_month
     from quarters
     cross join (select distinct months_available from scenarios) as months
     cross join (select distinct reporting_basis from registry) as bases
@@ -52,14 +52,14 @@ windows as (
         case reporting_basis
             when 'quarter' then quarter_start_date
             when 'latest_month' then latest_month
-            when 'rolling12' then cast(latest_month - to_months(11) as date)
-            when 'prev_quarter' then cast(quarter_start_date - to_months(3) as date)
+            when 'rolling12' then cast({{ add_months('latest_month', '-11') }} as date)
+            when 'prev_quarter' then cast({{ add_months('quarter_start_date', '-3') }} as date)
         end as window_start,
         case reporting_basis
             when 'quarter' then latest_month
             when 'latest_month' then latest_month
             when 'rolling12' then latest_month
-            when 'prev_quarter' then cast(quarter_start_date - to_months(1) as date)
+            when 'prev_quarter' then cast({{ add_months('quarter_start_date', '-1') }} as date)
         end as window_end,
         -- the staff survey a quarter scores (var staff_survey_scored_quarters: Q1, Q2 of (Y+1)/(Y+2) score Y, the
         -- other quarters of Y/(Y+1) too)
@@ -89,13 +89,10 @@ final as (
         case
             when window_start is not null
                 then
-                    array_to_string(
-                        [
-                            strftime(cast(month_start as date), '%b-%y')
-                            for month_start in generate_series(window_start, window_end, interval 1 month)
-                        ],
-                        ', '
-                    )
+                    {{ series_to_string(
+                        'window_start', 'window_end', 'interval 1 month',
+                        'month_start', format_date('cast(month_start as date)', '%b-%y'), "', '"
+                    ) }}
             when survey_year is not null then 'survey year ' || survey_year
         end as months_used
     from windows

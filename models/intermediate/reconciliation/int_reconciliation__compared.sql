@@ -109,15 +109,21 @@ exceptions as (
 
 comparisons as (
     select
-        data_source,
-        quarter,
-        trust_code,
-        metric_id as compared_item,
+        value_reconciliation.data_source,
+        value_reconciliation.quarter,
+        value_reconciliation.trust_code,
+        value_reconciliation.metric_id as compared_item,
         -- each value counts in the overall check and in its metric's own (a value not computed is a miss)
-        unnest(['metric_values', 'metric_values_' || metric_id]) as check_name,
-        case when is_match then 0.0 else coalesce(difference, 1e9) end as difference
+        case
+            when checks.is_overall then 'metric_values'
+            else 'metric_values_' || value_reconciliation.metric_id
+        end as check_name,
+        case
+            when value_reconciliation.is_match then 0.0 else coalesce(value_reconciliation.difference, 1e9)
+        end as difference
     from value_reconciliation
-    where is_match is not null
+    cross join (values (true), (false)) as checks (is_overall)
+    where value_reconciliation.is_match is not null
     union all
     select
         route_metrics.data_source,
@@ -127,14 +133,14 @@ comparisons as (
         'scored_metrics_as_published' as check_name,
         -- 0 when the route scores exactly the metrics NHS England scored for the trust, else how many differ
         -- (the symmetric difference: 2 |A u B| - |A| - |B| for lists of distinct ids)
-        2 * len(list_distinct(list_concat(route_metrics.metric_ids, published_metrics.metric_ids)))
-        - len(route_metrics.metric_ids) - len(published_metrics.metric_ids) as difference
+        2 * cardinality(array_distinct(concat(route_metrics.metric_ids, published_metrics.metric_ids)))
+        - cardinality(route_metrics.metric_ids) - cardinality(published_metrics.metric_ids) as difference
     from (
         select
             data_source,
             quarter,
             trust_code,
-            list(metric_id order by metric_id) as metric_ids
+            array_agg(metric_id) as metric_ids
         from metric_scores
         where data_source <> 'nhse_nof' and include_in_average and score is not null
         group by data_source, quarter, trust_code
@@ -143,7 +149,7 @@ comparisons as (
         select
             quarter,
             trust_code,
-            list(metric_id order by metric_id) as metric_ids
+            array_agg(metric_id) as metric_ids
         from metric_scores
         where data_source = 'nhse_nof' and include_in_average and published_score is not null
         group by quarter, trust_code

@@ -30,7 +30,7 @@ from_extract as (
             as metric_id,
         {{ ordered_sum('within_standard') }} as within_standard,
         {{ ordered_sum('total_treated') }} as total_treated,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "'; '", 'source_file', distinct=true) }} as source_files
     from extract_rows
     where
         standard = '28-day FDS'

@@ -103,7 +103,7 @@ flow_quarters as (
         count(distinct month_start) as months_covered,
         min(month_start) as first_month,
         max(month_start) as last_month,
-        string_agg(distinct source_file, ', ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "', '", 'source_file', distinct=true) }} as source_files
     from flows
     group by all
 ),
@@ -127,7 +127,7 @@ snapshots as (
         diagnostic_test as department,
         {{ ordered_sum('waiting_6_plus_weeks') }} as numerator,
         {{ ordered_sum('total_waiting_list') }} as denominator,
-        string_agg(distinct source_file, ', ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "', '", 'source_file', distinct=true) }} as source_files
     from dm01
     group by all
     union all

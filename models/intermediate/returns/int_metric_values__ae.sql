@@ -32,21 +32,21 @@ quarterly as (
         footprints.acute_trust_code,
         {{ ordered_sum('footprints.within_4_hours') }} as numerator,
         {{ ordered_sum('footprints.attendances') }} as denominator,
-        string_agg(
-            {{ format_date('footprints.month_start', '%b-%y') }}, ', ' order by footprints.month_start
-        ) as months_used,
-        string_agg(
-            case
+        {{ ordered_string_agg(
+            format_date('footprints.month_start', '%b-%y'), "', '", 'footprints.month_start'
+        ) }} as months_used,
+        {{ ordered_string_agg(
+            "case
                 when footprints.is_earlier_mapping
                     then
-                        {{ format_date('footprints.month_start', '%b-%y') }} || ' mapped with the '
-                        || {{ format_date('footprints.mapping_month', '%b-%y') }}
+                        " ~ format_date('footprints.month_start', '%b-%y') ~ " || ' mapped with the '
+                        || " ~ format_date('footprints.mapping_month', '%b-%y') ~ "
                         || ' mapping (no workbook for the month)'
-            end,
-            '; '
-            order by footprints.month_start
-        ) as earlier_mappings,
-        string_agg(distinct footprints.csv_file, ', ' order by footprints.csv_file) as csv_files
+            end",
+            "'; '",
+            'footprints.month_start'
+        ) }} as earlier_mappings,
+        {{ ordered_string_agg('footprints.csv_file', "', '", 'footprints.csv_file', distinct=true) }} as csv_files
     from footprints
     inner join complete_quarters on footprints.quarter = complete_quarters.quarter
     group by footprints.quarter, footprints.acute_trust_code

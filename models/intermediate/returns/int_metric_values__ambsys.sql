@@ -30,7 +30,7 @@ quarterly as (
         {{ ordered_sum('c2_incidents') }} as incidents,
         count(distinct month_start) as months,
         count(c2_incidents) as months_reported,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "'; '", 'source_file', distinct=true) }} as source_files
     from monthly
     group by quarter, org_code
 ),

@@ -34,7 +34,9 @@ quarterly as (
         with_quarter.metric_id,
         {{ ordered_sum('with_quarter.within_standard') }} as numerator,
         {{ ordered_sum('with_quarter.total_treated') }} as denominator,
-        string_agg(distinct with_quarter.source_files, '; ' order by with_quarter.source_files) as source_files
+        {{ ordered_string_agg(
+            'with_quarter.source_files', "'; '", 'with_quarter.source_files', distinct=true
+        ) }} as source_files
     from with_quarter
     inner join complete_quarters on with_quarter.quarter = complete_quarters.quarter
     group by all

@@ -67,9 +67,9 @@ crisis as (
         count(*) as months_in_data,
         max(reporting_period_end) as latest_end,
         min(reporting_period_end) as earliest_end,
-        'MHSDS monthly CCR120 / {{ crisis_denominator }} (Provider), months ' || string_agg(
-            {{ format_date('reporting_period_end', '%b-%y') }}, ', ' order by reporting_period_end
-        ) || ': ' || string_agg(distinct source_file, '; ' order by source_file) as value_origin
+        'MHSDS monthly CCR120 / {{ crisis_denominator }} (Provider), months ' || {{ ordered_string_agg(
+            format_date('reporting_period_end', '%b-%y'), "', '", 'reporting_period_end'
+        ) }} || ': ' || {{ ordered_string_agg('source_file', "'; '", 'source_file', distinct=true) }} as value_origin
     from crisis_months
     group by quarter, trust_code
 ),

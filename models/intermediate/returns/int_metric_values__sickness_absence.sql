@@ -28,7 +28,7 @@ summed as (
         {{ ordered_sum('fte_days_lost') }} as numerator,
         {{ ordered_sum('fte_days_available') }} as denominator,
         count(distinct month_end_date) as months,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "'; '", 'source_file', distinct=true) }} as source_files
     from quartered
     group by quarter, org_code
 ),

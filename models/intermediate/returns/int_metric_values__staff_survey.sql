@@ -66,7 +66,8 @@ scores as (
 ),
 
 scored_quarters as (
-    select unnest({{ var('staff_survey_scored_quarters') }}) as quarter_number
+    select scored.quarter_number
+    from (values ({{ var('staff_survey_scored_quarters') | join('), (') }})) as scored (quarter_number)
 ),
 
 long as (

@@ -21,7 +21,7 @@ monthly as (
         {{ ordered_sum('total_all', "commissioner_org_code <> 'NONC'") }} as waiting_list,
         coalesce({{ ordered_sum('total_all', "commissioner_org_code = 'NONC'") }}, 0) as waiting_list_nonc,
         count(distinct commissioner_org_code) filter (where commissioner_org_code <> 'NONC') as commissioners,
-        string_agg(distinct source_file, '; ' order by source_file) as source_files
+        {{ ordered_string_agg('source_file', "'; '", 'source_file', distinct=true) }} as source_files
     from pathways
     group by month_start, provider_org_code
 ),

@@ -58,7 +58,7 @@ returns as (
     left join (
         select
             trust_code,
-            any_value(region order by quarter desc) as region
+            {{ first_in_order('region', ['quarter desc']) }} as region
         from published
         group by trust_code
     ) as published_regions
@@ -72,10 +72,10 @@ nhse_nof as (
         quarter,
         min(quarter_start_date) as quarter_start_date,
         trust_code,
-        any_value(trust_name order by metric_id) as trust_name,
-        any_value(trust_type order by metric_id) as trust_type,
-        any_value(trust_subtype order by metric_id) as trust_subtype,
-        any_value(region order by metric_id) as region
+        {{ first_in_order('trust_name', ['metric_id']) }} as trust_name,
+        {{ first_in_order('trust_type', ['metric_id']) }} as trust_type,
+        {{ first_in_order('trust_subtype', ['metric_id']) }} as trust_subtype,
+        {{ first_in_order('region', ['metric_id']) }} as region
     from published
     group by quarter, trust_code
 ),

@@ -115,7 +115,7 @@ ranked as (
         count(*) over (
             partition by scenario, data_source, quarter, metric_id, population_key, scoring_band
         ) as band_size,
-        list(distinct cohort) over (partition by scenario, data_source, quarter, metric_id) as cohorts_present
+        {{ window_distinct_list('cohort', 'scenario, data_source, quarter, metric_id') }} as cohorts_present
     from banded
 ),
 
@@ -152,10 +152,10 @@ scored as (
                 * (band_rank - 1) / (band_size - 1)
         end as score,
         ranking_population = 'cohort'
-        or list_has_all(cohorts_present, string_split(population_cohorts, '|')) as is_population_complete,
+        or {{ list_has_all('cohorts_present', split_list('population_cohorts', '|')) }} as is_population_complete,
         is_order_known,
         population_cohorts,
-        array_to_string(list_sort(cohorts_present), '|') as population_cohorts_present
+        {{ list_to_string('array_sort(cohorts_present)', "'|'") }} as population_cohorts_present
     from ranked
 )
 

@@ -39,16 +39,17 @@ population_gaps as (
         needed.data_source,
         needed.quarter,
         needed.metric_id,
-        string_agg(
-            needed.cohort || ' (' || (
+        {{ ordered_string_agg(
+            "needed.cohort || ' (' || (
                 select count(*) from trust_cohorts
                 where
                     trust_cohorts.cohort = needed.cohort
                     and trust_cohorts.valid_from <= needed.quarter_start_date
                     and (trust_cohorts.valid_to is null or trust_cohorts.valid_to >= needed.quarter_start_date)
-            ) || ' trusts)',
-            ', ' order by needed.cohort
-        ) as missing_cohorts
+            ) || ' trusts)'",
+            "', '",
+            'needed.cohort'
+        ) }} as missing_cohorts
     from (
         select distinct
             ranked.scenario,
@@ -56,12 +57,12 @@ population_gaps as (
             ranked.quarter,
             {{ quarter_start_date('ranked.quarter') }} as quarter_start_date,
             ranked.metric_id,
-            unnest(string_split(ranked.population_cohorts, '|')) as cohort,
+            {{ unnest_list(split_list('ranked.population_cohorts', '|')) }} as cohort,
             ranked.population_cohorts_present
         from ranked
         where not ranked.is_population_complete
     ) as needed
-    where not list_contains(string_split(needed.population_cohorts_present, '|'), needed.cohort)
+    where not array_contains({{ split_list('needed.population_cohorts_present', '|') }}, needed.cohort)
     group by needed.scenario, needed.data_source, needed.quarter, needed.metric_id
 ),
 
@@ -178,7 +179,9 @@ all_metrics as (
         null as published_score,
         null as published_value_rank,
         -- the origin of its components (an input template's, or NHS England's data file)
-        string_agg(distinct metric_values.value_origin, '; ' order by metric_values.value_origin) as value_origin,
+        {{ ordered_string_agg(
+            'metric_values.value_origin', "'; '", 'metric_values.value_origin', distinct=true
+        ) }} as value_origin,
         -- supplied when either component is
         case
             when bool_or(metric_values.value_source = 'input_template') then 'input_template'

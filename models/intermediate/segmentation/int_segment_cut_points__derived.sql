@@ -60,9 +60,9 @@ pooled_quartiles as (
         scenario,
         data_source,
         quarter,
-        quantile_cont(segmented_score, 0.25) as cut_point_1,
-        quantile_cont(segmented_score, 0.50) as cut_point_2,
-        quantile_cont(segmented_score, 0.75) as cut_point_3
+        percentile_cont(0.25) within group (order by segmented_score) as cut_point_1,
+        percentile_cont(0.50) within group (order by segmented_score) as cut_point_2,
+        percentile_cont(0.75) within group (order by segmented_score) as cut_point_3
     from averages
     group by scenario, data_source, quarter
 ),
@@ -73,9 +73,9 @@ per_cohort_quartiles as (
         data_source,
         quarter,
         cohort,
-        quantile_cont(segmented_score, 0.25) as cut_point_1,
-        quantile_cont(segmented_score, 0.50) as cut_point_2,
-        quantile_cont(segmented_score, 0.75) as cut_point_3
+        percentile_cont(0.25) within group (order by segmented_score) as cut_point_1,
+        percentile_cont(0.50) within group (order by segmented_score) as cut_point_2,
+        percentile_cont(0.75) within group (order by segmented_score) as cut_point_3
     from averages
     group by scenario, data_source, quarter, cohort
 ),
@@ -94,7 +94,7 @@ inferred_intervals as (
 ),
 
 candidates as (
-    -- one row per method; union by name fills the interval columns of the quartile and fixed methods with null
+    -- one row per method; the interval columns of the quartile and fixed methods are null
     select
         scope.scenario,
         scope.data_source,
@@ -103,14 +103,20 @@ candidates as (
         'pooled_quartiles' as method,
         pooled_quartiles.cut_point_1,
         pooled_quartiles.cut_point_2,
-        pooled_quartiles.cut_point_3
+        pooled_quartiles.cut_point_3,
+        null as cut_point_1_low,
+        null as cut_point_1_high,
+        null as cut_point_2_low,
+        null as cut_point_2_high,
+        null as cut_point_3_low,
+        null as cut_point_3_high
     from scope
     inner join pooled_quartiles
         on
             scope.scenario = pooled_quartiles.scenario
             and scope.data_source = pooled_quartiles.data_source
             and scope.quarter = pooled_quartiles.quarter
-    union all by name
+    union all
     select
         scenario,
         data_source,
@@ -119,9 +125,15 @@ candidates as (
         'per_cohort_quartiles' as method,
         cut_point_1,
         cut_point_2,
-        cut_point_3
+        cut_point_3,
+        null as cut_point_1_low,
+        null as cut_point_1_high,
+        null as cut_point_2_low,
+        null as cut_point_2_high,
+        null as cut_point_3_low,
+        null as cut_point_3_high
     from per_cohort_quartiles
-    union all by name
+    union all
     select
         scope.scenario,
         scope.data_source,
@@ -130,10 +142,16 @@ candidates as (
         'fixed' as method,
         fixed_thresholds.cut_point_1,
         fixed_thresholds.cut_point_2,
-        fixed_thresholds.cut_point_3
+        fixed_thresholds.cut_point_3,
+        null as cut_point_1_low,
+        null as cut_point_1_high,
+        null as cut_point_2_low,
+        null as cut_point_2_high,
+        null as cut_point_3_low,
+        null as cut_point_3_high
     from scope
     cross join fixed_thresholds
-    union all by name
+    union all
     select
         scope.scenario,
         scope.data_source,

@@ -29,7 +29,7 @@ registry as (
 registry_cohorts as (
     select
         metric_id,
-        unnest(string_split(cohorts, '|')) as cohort
+        {{ unnest_list(split_list('cohorts', '|')) }} as cohort
     from registry
 ),
 

@@ -13,7 +13,7 @@ system_mapping as (
 icb_names as (
     select
         icb_code,
-        any_value(icb_name order by icb_name) as icb_name
+        min(icb_name) as icb_name
     from system_mapping
     group by icb_code
 ),

@@ -15,7 +15,10 @@ unpivoted as (
     select * from source
     unpivot include nulls (
         waiting_over_104_weeks for service in (
-            columns(* exclude (organisation_type, organisation_code, month_end_date, _source_file))
+            {{ landed_columns('chs_waiting_lists', 'chs_waiting_list_over_104_weeks', [
+                'organisation_type', 'organisation_code', 'organisation_name', 'month_end_date', '_source_file',
+                '_source_path', '_source_sha256', '_source_line', '_landed_at', '_period_key', '_synthetic'
+            ]) }}
         )
     )
 ),

@@ -50,14 +50,15 @@ renamed as (
         {{ natural_key(key_columns) }} as row_key
     from source
 ),
-
-candidates as (
-    select * from renamed
-    {% if is_incremental() %}
-        union all by name
+{% if is_incremental() %}
+    built as (  -- noqa: ST03
+        -- the built rows of the keys the new files restate (read by union_all_by_name below)
         select * from {{ this }}
         where row_key in (select renamed.row_key from renamed)
-    {% endif %}
+    ),
+{% endif %}
+candidates as (
+    {{ union_all_by_name(['renamed', 'built'] if is_incremental() else ['renamed'], this) | indent(4) }}
 ),
 
 latest as (

@@ -63,14 +63,15 @@ typed as (
         end as period_type
     from renamed
 ),
-
-candidates as (
-    select * from typed
-    {% if is_incremental() %}
-        union all by name
+{% if is_incremental() %}
+    built as (  -- noqa: ST03
+        -- the built rows of the keys the new files restate (read by union_all_by_name below)
         select * from {{ this }}
         where row_key in (select typed.row_key from typed)
-    {% endif %}
+    ),
+{% endif %}
+candidates as (
+    {{ union_all_by_name(['typed', 'built'] if is_incremental() else ['typed'], this) | indent(4) }}
 ),
 
 latest as (
