@@ -113,3 +113,19 @@
 {% macro spark__list_has_all(list, items) -%}
     forall({{ items }}, list_item -> array_contains({{ list }}, list_item))
 {%- endmacro %}
+
+{% macro ordered_list(expression, order_by) -%}
+    {#- Aggregate: the values of `expression` as a list ordered by `order_by` (unique within the group). -#}
+    {{ return(adapter.dispatch('ordered_list', 'oversight')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_list(expression, order_by) -%}
+    list({{ expression }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_list(expression, order_by) -%}
+    transform(
+        array_sort(collect_list(named_struct('sort_key', {{ order_by }}, 'list_value', {{ expression }}))),
+        entry -> entry.list_value
+    )
+{%- endmacro %}

@@ -57,16 +57,7 @@ DUCKDB_ONLY: dict[str, str] = {
 }
 
 #: Still DuckDB-only: (file relative to the repository, construct) -> why it is left.
-OPEN_FINDINGS: dict[tuple[str, str], str] = {
-    ("macros/bootstrap_intervals.sql", "hash()"): "not yet portable",
-    ("macros/bootstrap_intervals.sql", "list index"): "not yet portable",
-    ("macros/bootstrap_intervals.sql", "list literal"): "not yet portable",
-    ("macros/bootstrap_intervals.sql", "list_ functions"): "not yet portable",
-    ("macros/bootstrap_intervals.sql", "quantile functions"): "not yet portable",
-    ("models/intermediate/likely_ranges/int_likely_ranges__bootstrapped.sql", "list() aggregate"): "not yet portable",
-    ("models/intermediate/likely_ranges/int_likely_ranges__bootstrapped.sql", "ordered aggregate"): "not yet portable",
-    ("models/intermediate/likely_ranges/int_likely_ranges__bootstrapped.sql", "range() table function"): "not yet portable",
-}
+OPEN_FINDINGS: dict[tuple[str, str], str] = {}
 
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)

@@ -2,8 +2,9 @@
 -- trust's scores are resampled with replacement (as many draws as it has scores), its mean recomputed,
 -- re-segmented with the quarter's cut-points held fixed, the financial override re-applied, and the cohort
 -- re-ranked by (segment, 2-dp mean). The central `bootstrap_interval` of the means and ranks is reported.
--- Draws come from a hash of (seed, data source, quarter, trust, replicate, draw), so output is identical
--- run to run and independent of thread scheduling.
+-- Draws come from integer arithmetic over (seed, data source, quarter, trust, replicate, draw): the md5 of the
+-- first four gives a trust's two keys, then quadratic rounds modulo 2^31 - 1 (macros/bootstrap_intervals.sql), so
+-- output is identical run to run, independent of thread scheduling, and the same on DuckDB and Spark.
 -- Incremental by quarter: a quarter is redrawn only when its input fingerprint (every score, weight, cohort,
 -- override and cut-point of its trusts, and the bootstrap vars) differs from the one it was drawn with, so
 -- adding a month redraws the quarters it touches and nothing else.
@@ -11,14 +12,17 @@
 -- draws are the final table's (common random numbers: the hash does not include the scenario).
 -- A table drawn before scenarios existed gets the column (pre-hook); its rows (scenario null) match no current
 -- quarter, so every quarter is redrawn, and the post-hook removes them.
+-- On Spark a plain table, redrawn in full at every build: dbt-spark has no delete+insert strategy and Spark
+-- cannot delete from a plain Parquet table (the hooks are DuckDB's only).
+{%- set incremental = incremental_where_supported() == 'incremental' %}
 {{ config(
-    materialized='incremental',
-    incremental_strategy='delete+insert',
-    unique_key=['scenario', 'data_source', 'quarter'],
+    materialized='incremental' if incremental else 'table',
+    incremental_strategy='delete+insert' if incremental else none,
+    unique_key=['scenario', 'data_source', 'quarter'] if incremental else none,
     on_schema_change='fail',
     pre_hook=[
         "{% if is_incremental() %} alter table {{ this }} add column if not exists scenario string {% endif %}"
-    ],
+    ] if incremental else [],
     post_hook=[
         "{% if is_incremental() %} delete from {{ this }} as built where not exists (
             select 1 from {{ ref('int_trust_quarters__segmented') }} as current_trusts
@@ -26,7 +30,7 @@
             and current_trusts.data_source = built.data_source
             and current_trusts.quarter = built.quarter and current_trusts.trust_code = built.trust_code
         ) {% endif %}"
-    ]
+    ] if incremental else []
 ) }}
 
 with
@@ -64,7 +68,10 @@ all_trusts as (
         segmented.financial_override,
         segmented.cut_point_1,
         segmented.cut_point_2,
-        segmented.cut_point_3
+        segmented.cut_point_3,
+        md5(concat_ws(
+            '|', '{{ var("bootstrap_seed") }}', segmented.data_source, segmented.quarter, segmented.trust_code
+        )) as draw_hash
     from {{ ref('int_trust_quarters__segmented') }} as segmented
     inner join scenarios on segmented.scenario = scenarios.scenario
     where segmented.metrics_scored > 0
@@ -75,8 +82,9 @@ score_inputs as (
         scenario,
         data_source,
         quarter,
-        string_agg(concat_ws('|', trust_code, score_index, score, weight), ';' order by trust_code, score_index)
-            as scores_text
+        {{ ordered_string_agg(
+            "concat_ws('|', trust_code, score_index, score, weight)", "';'", 'trust_code, score_index'
+        ) }} as scores_text
     from scores
     group by scenario, data_source, quarter
 ),
@@ -86,12 +94,12 @@ trust_inputs as (
         scenario,
         data_source,
         quarter,
-        string_agg(
-            concat_ws(
-                '|', trust_code, cohort, metrics_scored, financial_override, cut_point_1, cut_point_2, cut_point_3
-            ),
-            ';' order by trust_code
-        ) as trusts_text
+        {{ ordered_string_agg(
+            "concat_ws('|', trust_code, cohort, metrics_scored, financial_override, cut_point_1, cut_point_2,"
+            ~ " cut_point_3)",
+            "';'",
+            'trust_code'
+        ) }} as trusts_text
     from all_trusts
     group by scenario, data_source, quarter
 ),
@@ -103,6 +111,8 @@ quarter_inputs as (
         trust_inputs.quarter,
         md5(concat_ws(
             '#',
+            -- the draw scheme: a table drawn by an earlier scheme is redrawn
+            'draws: md5 keys, quadratic rounds mod 2^31 - 1',
             {{ var('bootstrap_replicates') }},
             {{ var('bootstrap_seed') }},
             {{ var('bootstrap_interval') }},
@@ -143,6 +153,8 @@ trusts as (
         dense_rank() over (
             order by all_trusts.scenario, all_trusts.data_source, all_trusts.quarter, all_trusts.cohort
         ) as ranking_key,
+        {{ bootstrap_hex_key('all_trusts.draw_hash', 1) | indent(8) }} as draw_key_1,
+        {{ bootstrap_hex_key('all_trusts.draw_hash', 9) | indent(8) }} as draw_key_2,
         -- the bootstrap runs in batches of whole quarters (var bootstrap_batches)
         dense_rank() over (order by all_trusts.scenario, all_trusts.data_source, all_trusts.quarter) as batch_key
     from all_trusts
@@ -161,14 +173,14 @@ trust_scores as (
         data_source,
         quarter,
         trust_code,
-        list(score order by score_index) as score_list,
-        list(weight order by score_index) as weight_list
+        {{ ordered_list('score', 'score_index') }} as score_list,
+        {{ ordered_list('weight', 'score_index') }} as weight_list
     from scores
     group by scenario, data_source, quarter, trust_code
 ),
 
 replicates as (
-    select range as replicate from range({{ var('bootstrap_replicates') }})
+    select {{ unnest_series('0', var('bootstrap_replicates') ~ ' - 1', '1') }} as replicate
 ),
 
 {#- var bootstrap_batches is per scenario: each scenario that draws adds as many batches (memory stays per batch) -#}
