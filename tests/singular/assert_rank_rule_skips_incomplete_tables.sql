@@ -46,7 +46,7 @@ rank_rule_quarters as (
         data_source,
         quarter,
         trust_code,
-        unnest(string_split(rank_rule_quarters, ', ')) as rule_quarter
+        {{ unnest_list(split_list('rank_rule_quarters', ', ')) }} as rule_quarter
     from ruled
     where rank_rule_quarters is not null
 ),

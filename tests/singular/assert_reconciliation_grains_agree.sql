@@ -9,13 +9,31 @@ judged as (
 
 split as (
     select
-        *,
+        data_source,
+        check_name,
+        judged_on,
+        compared,
+        matched,
+        excepted,
+        exceptions_applied,
+        match_rate,
+        largest_difference,
+        meets_threshold,
         quarter as judged_quarter
     from {{ ref('rpt_reconciliation_by_quarter') }}
     where is_judged
-    union all by name
+    union all
     select
-        *,
+        data_source,
+        check_name,
+        judged_on,
+        compared,
+        matched,
+        excepted,
+        exceptions_applied,
+        match_rate,
+        largest_difference,
+        meets_threshold,
         cast(null as string) as judged_quarter
     from {{ ref('rpt_reconciliation_overall') }}
     where is_judged
