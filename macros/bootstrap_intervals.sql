@@ -53,8 +53,8 @@ replicate_seeds as (
 replicate_draws as (
     -- engine-independent draws (integer arithmetic only, the same integers on DuckDB and Spark): each draw adds
     -- its index times a constant to the replicate seed and takes three more quadratic rounds modulo 2^31 - 1; the
-    -- result scaled to the trust's metric count (its top bits) is the drawn 1-based position. Every product stays
-    -- below 2^62, so no engine overflows.
+    -- result scaled to the trust's metric count (its top bits: floor(x n / 2^31), exact in double, as Spark parses no
+    -- >> inside a lambda) is the drawn 1-based position. Every product stays below 2^62, so no engine overflows.
     select
         trust_key,
         replicate,
@@ -65,7 +65,7 @@ replicate_draws as (
             bootstrap_square_rounds('draw_state', ['draw_key_1']),
             bootstrap_square_rounds('draw_state', ['draw_key_2']),
             bootstrap_square_rounds('draw_state', ['draw_key_1']),
-            '1 + ((draw_state * metrics_scored) >> 31)'
+            '1 + cast((draw_state * metrics_scored - draw_state * metrics_scored % 2147483648) / 2147483648 as bigint)'
         ]) }} as drawn
     from replicate_seeds
 ),
