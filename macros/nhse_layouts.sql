@@ -16,7 +16,7 @@
 {%- endmacro %}
 
 {% macro nhse_range_end(column, digits) -%}
-    {#- One end of NHS England's 'x to y' likely range: rounded to digits, trailing zeros dropped
+    {#- One end of NHS England's 'x to y' likely range: rounded half up to digits (> 0), trailing zeros dropped
         (1.40 -> '1.4', 2.00 -> '2'). -#}
-    rtrim(rtrim(printf('%.{{ digits }}f', {{ column }}), '0'), '.')
+    {{ regexp_replace_all(fixed_decimals(round_half_up(column, digits), digits), "'[.]?0+$'", "''") }}
 {%- endmacro %}

@@ -15,39 +15,39 @@
           '2024'                          calendar year
     -#}
     {%- set text = "trim(split_part(" ~ label ~ ", ' vs ', 1))" -%}
-    {%- set n = "cast(regexp_extract(" ~ text ~ ", '(\\d+)', 1) as integer)" -%}
-    {%- set year_after = "cast(regexp_extract(" ~ text ~ ", '(\\d{4})', 1) as integer)" -%}
+    {%- set n = "cast(regexp_extract(" ~ text ~ ", '([0-9]+)', 1) as integer)" -%}
+    {%- set year_after = "cast(regexp_extract(" ~ text ~ ", '([0-9]{4})', 1) as integer)" -%}
     {%- set month_of = "cast(" ~ parse_timestamp(
-        "'01 ' || regexp_extract(" ~ text ~ ", '^([A-Za-z]{3})[- ](\\d{2})', 1)
-        || ' ' || regexp_extract(" ~ text ~ ", '^([A-Za-z]{3})[- ](\\d{2})', 2)", '%d %b %y'
+        "'01 ' || regexp_extract(" ~ text ~ ", '^([A-Za-z]{3})[- ]([0-9]{2})', 1)
+        || ' ' || regexp_extract(" ~ text ~ ", '^([A-Za-z]{3})[- ]([0-9]{2})', 2)", '%d %b %y'
     ) ~ " as date)" -%}
     {%- set range_end = "cast(" ~ parse_timestamp(
-        "'01 ' || regexp_extract(" ~ text ~ ", ' - ([A-Za-z]{3}) (\\d{2})$', 1)
-        || ' ' || regexp_extract(" ~ text ~ ", ' - ([A-Za-z]{3}) (\\d{2})$', 2)", '%d %b %y'
+        "'01 ' || regexp_extract(" ~ text ~ ", ' - ([A-Za-z]{3}) ([0-9]{2})$', 1)
+        || ' ' || regexp_extract(" ~ text ~ ", ' - ([A-Za-z]{3}) ([0-9]{2})$', 2)", '%d %b %y'
     ) ~ " as date)" -%}
     {%- set fy_month = add_months("make_date(" ~ year_after ~ ", 4, 1)", "cast(regexp_extract(" ~ text
-        ~ ", 'M(onth )?(\\d+)', 2) as integer) - 1") -%}
+        ~ ", 'M(onth )?([0-9]+)', 2) as integer) - 1") -%}
     {%- if bound == 'start' -%}
     case
-        when {{ matches_fully(text, "'Q[1-4] \\d{4}[/-]\\d{2}'") }} then {{ quarter_start_date(text) }}
-        when {{ matches_fully(text, "'Q[1-4] \\d{4}'") }} then make_date({{ year_after }}, {{ n }} * 3 - 2, 1)
-        when {{ matches_fully(text, "'[A-Za-z]{3}-\\d{2}'") }} then {{ month_of }}
-        when {{ matches_fully(text, "'Month \\d+ \\d{4}(/\\d{2})?'") }} then cast({{ fy_month }} as date)
-        when {{ matches_fully(text, "'[A-Za-z]{3} \\d{2} - [A-Za-z]{3} \\d{2}'") }} then {{ month_of }}
-        when {{ matches_fully(text, "'(To M\\d+ )?\\d{4}/\\d{2}( plan)?'") }} then make_date({{ year_after }}, 4, 1)
-        when {{ matches_fully(text, "'Year to date \\d{2}/\\d{2}'") }} then make_date(2000 + {{ n }}, 4, 1)
-        when {{ matches_fully(text, "'\\d{4}'") }} then make_date({{ year_after }}, 1, 1)
+        when {{ matches_fully(text, "'Q[1-4] [0-9]{4}[/-][0-9]{2}'") }} then {{ quarter_start_date(text) }}
+        when {{ matches_fully(text, "'Q[1-4] [0-9]{4}'") }} then make_date({{ year_after }}, {{ n }} * 3 - 2, 1)
+        when {{ matches_fully(text, "'[A-Za-z]{3}-[0-9]{2}'") }} then {{ month_of }}
+        when {{ matches_fully(text, "'Month [0-9]+ [0-9]{4}(/[0-9]{2})?'") }} then cast({{ fy_month }} as date)
+        when {{ matches_fully(text, "'[A-Za-z]{3} [0-9]{2} - [A-Za-z]{3} [0-9]{2}'") }} then {{ month_of }}
+        when {{ matches_fully(text, "'(To M[0-9]+ )?[0-9]{4}/[0-9]{2}( plan)?'") }} then make_date({{ year_after }}, 4, 1)
+        when {{ matches_fully(text, "'Year to date [0-9]{2}/[0-9]{2}'") }} then make_date(2000 + {{ n }}, 4, 1)
+        when {{ matches_fully(text, "'[0-9]{4}'") }} then make_date({{ year_after }}, 1, 1)
     end
     {%- elif bound == 'end' -%}
     case
-        when {{ matches_fully(text, "'Q[1-4] \\d{4}[/-]\\d{2}'") }} then {{ quarter_end_date(text) }}
-        when {{ matches_fully(text, "'Q[1-4] \\d{4}'") }} then last_day(make_date({{ year_after }}, {{ n }} * 3, 1))
-        when {{ matches_fully(text, "'[A-Za-z]{3}-\\d{2}'") }} then last_day({{ month_of }})
-        when {{ matches_fully(text, "'Month \\d+ \\d{4}(/\\d{2})?'") }} then last_day({{ fy_month }})
-        when {{ matches_fully(text, "'[A-Za-z]{3} \\d{2} - [A-Za-z]{3} \\d{2}'") }} then last_day({{ range_end }})
-        when {{ matches_fully(text, "'To M\\d+ \\d{4}/\\d{2}'") }} then last_day({{ fy_month }})
-        when {{ matches_fully(text, "'\\d{4}/\\d{2}( plan)?'") }} then make_date({{ year_after }} + 1, 3, 31)
-        when {{ matches_fully(text, "'\\d{4}'") }} then make_date({{ year_after }}, 12, 31)
+        when {{ matches_fully(text, "'Q[1-4] [0-9]{4}[/-][0-9]{2}'") }} then {{ quarter_end_date(text) }}
+        when {{ matches_fully(text, "'Q[1-4] [0-9]{4}'") }} then last_day(make_date({{ year_after }}, {{ n }} * 3, 1))
+        when {{ matches_fully(text, "'[A-Za-z]{3}-[0-9]{2}'") }} then last_day({{ month_of }})
+        when {{ matches_fully(text, "'Month [0-9]+ [0-9]{4}(/[0-9]{2})?'") }} then last_day({{ fy_month }})
+        when {{ matches_fully(text, "'[A-Za-z]{3} [0-9]{2} - [A-Za-z]{3} [0-9]{2}'") }} then last_day({{ range_end }})
+        when {{ matches_fully(text, "'To M[0-9]+ [0-9]{4}/[0-9]{2}'") }} then last_day({{ fy_month }})
+        when {{ matches_fully(text, "'[0-9]{4}/[0-9]{2}( plan)?'") }} then make_date({{ year_after }} + 1, 3, 31)
+        when {{ matches_fully(text, "'[0-9]{4}'") }} then make_date({{ year_after }}, 12, 31)
     end
     {%- else -%}
         {{ exceptions.raise_compiler_error("reporting_period: bound must be 'start' or 'end', not " ~ bound) }}

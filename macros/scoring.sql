@@ -2,7 +2,7 @@
 
 {% macro round_half_up(expression, digits=2) -%}
     {#- NHS England publishes half-up 2-dp figures; the epsilon guards binary representation (2.215 -> 2.22). -#}
-    round({{ expression }} + 1e-9, {{ digits }})
+    {{ round_to(expression ~ ' + 1e-9', digits) }}
 {%- endmacro %}
 
 {% macro segment_from_cut_points(average_score, cut_point_1, cut_point_2, cut_point_3) -%}

@@ -45,15 +45,32 @@
 {%- endmacro %}
 
 {% macro spark__ordered_string_agg(expression, separator, order_by, distinct=false, filter_condition=none) -%}
-    string_agg({{ 'distinct ' if distinct }}{{ expression }}, {{ separator }}) within group (order by {{ order_by }})
-    {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %}
+    {#-
+        Spark 4's listagg(distinct ...) fails in its optimiser (RewriteDistinctAggregates casts the ordering to
+        SortOrder) when the query has other aggregates, so the distinct form is the sorted set of values joined:
+        the same byte order as DuckDB's order by on text, nulls dropped and null when none, as string_agg.
+    -#}
+    {%- if distinct and order_by | trim != expression | trim -%}
+        {{ exceptions.raise_compiler_error(
+            'ordered_string_agg: distinct values are ordered by themselves; got order_by ' ~ order_by ~ ' for '
+            ~ expression
+        ) }}
+    {%- endif -%}
+    {%- set filter_clause = ' filter (where ' ~ filter_condition ~ ')' if filter_condition else '' -%}
+    {%- set distinct_form = 'case when count(' ~ expression ~ ')' ~ filter_clause ~ ' > 0 then array_join(array_sort('
+        ~ 'collect_set(' ~ expression ~ ')' ~ filter_clause ~ '), ' ~ separator ~ ') end' -%}
+    {%- set ordered_form = 'string_agg(' ~ expression ~ ', ' ~ separator ~ ') within group (order by ' ~ order_by
+        ~ ')' ~ filter_clause -%}
+    {{ distinct_form if distinct else ordered_form }}
 {%- endmacro %}
 
 {% macro window_quantile_cont(expression, fraction, partition_by, filter_condition=none) -%}
     {#-
         The interpolated quantile `fraction` of `expression` over the window partitioned by `partition_by` (SQL),
-        of the rows `filter_condition` keeps: DuckDB has no percentile_cont ... within group over a window, Spark
-        no quantile_cont.
+        of the non-null values `filter_condition` keeps. Spelt out (the sorted values' list, then
+        lo + (hi - lo) * d at position (n - 1) * fraction, as DuckDB's quantile_cont and Excel's QUARTILE.INC
+        define it) so that both engines do the same double arithmetic: their own quantile functions
+        interpolate differently in the last bit, which a 2-dp rounding then shows.
     -#}
     {{ return(adapter.dispatch('window_quantile_cont', 'oversight')(
         expression, fraction, partition_by, filter_condition
@@ -61,13 +78,29 @@
 {%- endmacro %}
 
 {% macro default__window_quantile_cont(expression, fraction, partition_by, filter_condition=none) -%}
-    quantile_cont({{ expression }}, {{ fraction }})
-    {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %} over (partition by {{ partition_by }})
+    {%- set keep = '(' ~ expression ~ ') is not null'
+        ~ (' and (' ~ filter_condition ~ ')' if filter_condition else '') -%}
+    {%- set sorted_values = 'list_sort(list(' ~ expression ~ ') filter (where ' ~ keep ~ ')'
+        ~ ' over (partition by ' ~ partition_by ~ '))' -%}
+    {{ _interpolated_quantile(sorted_values, 'len', 'list_extract', fraction) }}
 {%- endmacro %}
 
 {% macro spark__window_quantile_cont(expression, fraction, partition_by, filter_condition=none) -%}
-    percentile_cont({{ fraction }}) within group (order by {{ expression }})
-    {%- if filter_condition %} filter (where {{ filter_condition }}){% endif %} over (partition by {{ partition_by }})
+    {%- set keep = '(' ~ expression ~ ') is not null'
+        ~ (' and (' ~ filter_condition ~ ')' if filter_condition else '') -%}
+    {%- set sorted_values = 'array_sort(collect_list(' ~ expression ~ ') filter (where ' ~ keep ~ ')'
+        ~ ' over (partition by ' ~ partition_by ~ '))' -%}
+    {{ _interpolated_quantile(sorted_values, 'size', 'element_at', fraction) }}
+{%- endmacro %}
+
+{% macro _interpolated_quantile(sorted_values, size_function, element_function, fraction) -%}
+    {#- The quantile of a sorted list (1-based `element_function`), null for an empty list. -#}
+    {%- set size = size_function ~ '(' ~ sorted_values ~ ')' -%}
+    {%- set position = '((' ~ size ~ ' - 1) * cast(' ~ fraction ~ ' as double))' -%}
+    {%- set low = element_function ~ '(' ~ sorted_values ~ ', cast(floor(' ~ position ~ ') as integer) + 1)' -%}
+    {%- set high = element_function ~ '(' ~ sorted_values ~ ', cast(ceil(' ~ position ~ ') as integer) + 1)' -%}
+    {{ 'case when ' ~ size ~ ' > 0 then ' ~ low ~ ' + (' ~ high ~ ' - ' ~ low ~ ') * (' ~ position ~ ' - floor('
+        ~ position ~ ')) end' }}
 {%- endmacro %}
 
 {% macro first_in_order(expression, order_by) -%}

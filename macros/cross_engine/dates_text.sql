@@ -96,6 +96,53 @@
     ({{ dividend }}) div ({{ divisor }})
 {%- endmacro %}
 
+{% macro round_to(expression, digits) -%}
+    {#- `expression` rounded half away from zero to `digits` decimal places, `digits` a literal or a column. -#}
+    {{ return(adapter.dispatch('round_to', 'oversight')(expression, digits)) }}
+{%- endmacro %}
+
+{% macro default__round_to(expression, digits) -%}
+    round({{ expression }}, {{ digits }})
+{%- endmacro %}
+
+{% macro spark__round_to(expression, digits) -%}
+    {#-
+        DuckDB's result, to the bit: the exact binary value rounded half away from zero (0.185 is stored as
+        0.18499999999999999778, so 0.18). Spark's round(x, d) rounds the shortest decimal form instead (0.19), and
+        round(x * 10^d) misses the same cases (0.185 * 100 is 18.5 in doubles). So the product x * 10^d is taken
+        with its exact rounding error (Veltkamp's split of x, Dekker's product); only when the product lands on
+        .5 does the error's sign decide. Checked against DuckDB's round on 520,000 tie-prone values, 1 to 4 dp.
+    -#}
+    {#- The expression once, bound to a lambda's variable: nested roundings would otherwise repeat it tenfold per
+        level, and Spark's optimiser chokes on the tree (a driver out of memory, measured). -#}
+    {%- set a = 'abs(round_to_x)' -%}
+    {%- set scale = 'cast(power(10, ' ~ digits ~ ') as double)' -%}
+    {%- set product = '(' ~ a ~ ' * ' ~ scale ~ ')' -%}
+    {%- set spread = '(' ~ a ~ ' * cast(134217729 as double))' -%}
+    {%- set high = '(' ~ spread ~ ' - (' ~ spread ~ ' - ' ~ a ~ '))' -%}
+    {%- set error = '((' ~ high ~ ' * ' ~ scale ~ ' - ' ~ product ~ ')'
+        ~ ' + (' ~ a ~ ' - ' ~ high ~ ') * ' ~ scale ~ ')' -%}
+    {{ 'element_at(transform(array(cast(' ~ expression ~ ' as double)), round_to_x -> sign(round_to_x) * (case when '
+        ~ product ~ ' - floor(' ~ product ~ ') = 0.5 and ' ~ error ~ ' < 0 then floor(' ~ product ~ ') else round('
+        ~ product ~ ') end) / ' ~ scale ~ '), 1)' }}
+{%- endmacro %}
+
+{% macro fixed_decimals(expression, digits) -%}
+    {#- `expression` as text with `digits` decimals (printf's %.<digits>f), null for null. Round the value first
+        (round_half_up, round_to) where the last digit matters: printf rounds the exact binary value on DuckDB
+        (2.675 -> '2.67') and the shortest decimal form on Spark ('2.68'). -#}
+    {{ return(adapter.dispatch('fixed_decimals', 'oversight')(expression, digits)) }}
+{%- endmacro %}
+
+{% macro default__fixed_decimals(expression, digits) -%}
+    printf('%.{{ digits }}f', {{ expression }})
+{%- endmacro %}
+
+{% macro spark__fixed_decimals(expression, digits) -%}
+    {#- Java's formatter writes a null as 'null' cut to the precision ('nu'): null stays null. -#}
+    case when {{ expression }} is not null then format_string('%.{{ digits }}f', {{ expression }}) end
+{%- endmacro %}
+
 {% macro months_apart(start_date, end_date) -%}
     {#- Calendar-month boundaries from `start_date` to `end_date` (DuckDB's date_diff('month', ...)): 2025-01-31 to
         2025-02-01 is 1. Portable arithmetic, the same SQL on every engine. -#}

@@ -73,10 +73,9 @@ value_rows as (
         ]) }},
         value_units as units,
         {%- for column, fraction in [('median_value', 0.5), ('lower_quartile', 0.25), ('upper_quartile', 0.75)] %}
-            round(
-                {{ window_quantile_cont('value', fraction, 'data_source, quarter, cohort, trust_type, metric_id') }},
-                2
-            ) as {{ column }},
+            {{ round_to(
+                window_quantile_cont('value', fraction, 'data_source, quarter, cohort, trust_type, metric_id'), 2
+            ) }} as {{ column }},
         {%- endfor %}
         -- competition rank within trust type, best first, on unrounded values (methodology.md 9.2): the engine's
         -- own rank where it ranked the metric within the cohort (it breaks ties of rounded values as NHS
@@ -310,9 +309,10 @@ final as (
         data_source,
         cohort,
         {{ nhse_file_name('cohort', 'quarter', 'data') }} as file_name,
-        row_number() over (
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(row_number() over (
             partition by data_source, quarter, cohort order by family_order, metric_id, trust_code
-        ) as file_row,
+        ) as bigint) as file_row,
         quarter,
         region,
         trust_type,

@@ -12,7 +12,10 @@ final as (
         data_source,
         cohort,
         {{ nhse_file_name('cohort', 'quarter', 'league-table') }} as file_name,
-        row_number() over (partition by data_source, quarter, cohort order by league_rank, trust_code) as file_row,
+        -- bigint on every engine (Spark's row_number is an int)
+        cast(
+            row_number() over (partition by data_source, quarter, cohort order by league_rank, trust_code) as bigint
+        ) as file_row,
         quarter,
         region,
         trust_type,

@@ -139,8 +139,8 @@ snapshots as (
         organisation_code as trust_code,
         -- the staged service keys read as words: 'a_audiology' -> 'adults: audiology'
         case
-            when service like 'a\_%' escape '\' then 'adults: ' || replace(substr(service, 3), '_', ' ')
-            when service like 'cyp\_%' escape '\'
+            when left(service, 2) = 'a_' then 'adults: ' || replace(substr(service, 3), '_', ' ')
+            when left(service, 4) = 'cyp_'
                 then 'children and young people: ' || replace(substr(service, 5), '_', ' ')
             else replace(service, '_', ' ')
         end as department,

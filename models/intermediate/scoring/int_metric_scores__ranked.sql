@@ -149,7 +149,8 @@ scored as (
                     (case when floor_value is not null then 3.0 else 4.0 end)
                     - (case when standard_value is not null then 2.0 else 1.0 end)
                 )
-                * (band_rank - 1) / (band_size - 1)
+                -- in double arithmetic on every engine (Spark would keep the decimal literals' decimal type)
+                * cast(band_rank - 1 as double) / (band_size - 1)
         end as score,
         ranking_population = 'cohort'
         or {{ list_has_all('cohorts_present', split_list('population_cohorts', '|')) }} as is_population_complete,

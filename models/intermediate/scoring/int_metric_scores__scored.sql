@@ -244,8 +244,10 @@ final as (
                     || ', has ' || ranked.population_cohorts_present
                     || coalesce('; missing ' || population_gaps.missing_cohorts, '')
                     || '. Ranked over the ' || ranked.population_size || ' trusts present the score would be '
-                    || printf('%.2f', {{ round_half_up('ranked.score') }})
-                    || coalesce(' (NHS England''s ' || printf('%.2f', all_metrics.published_score) || ')', '')
+                    || {{ fixed_decimals(round_half_up('ranked.score'), 2) }}
+                    || coalesce(
+                        ' (NHS England''s ' || {{ fixed_decimals('all_metrics.published_score', 2) }} || ')', ''
+                    )
                     || ': NHS England''s score is used'
             when ranked.is_order_known = false
                 then

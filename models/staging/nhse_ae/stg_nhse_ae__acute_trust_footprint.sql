@@ -10,9 +10,11 @@ source as (
 
 final as (
     select
-        -- 'November  2024' carries two spaces.
+        -- 'November  2024' carries two spaces: runs of white space (RE2's \s: space, tab, LF, FF, CR, spelt without a
+        -- backslash, which Spark's string literals would unescape) read as one space.
+        {%- set white_space_run = "'[ ' || chr(9) || chr(10) || chr(12) || chr(13) || ']+'" %}
         cast(
-            {{ parse_timestamp("'01 ' || " ~ regexp_replace_all('trim(period)', "'\\s+'", "' '"), '%d %B %Y') }}
+            {{ parse_timestamp("'01 ' || " ~ regexp_replace_all('trim(period)', white_space_run, "' '"), '%d %B %Y') }}
             as date
         ) as month_start,
         coalesce(code, 'ENGLAND') as acute_trust_code,
