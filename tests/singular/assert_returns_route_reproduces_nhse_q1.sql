@@ -66,7 +66,8 @@ compared as (
         returns_scores.published_score,
         returns_scores.ranking_population_size
     from published
-    left join returns_values
+    -- read in round_as_published, a dispatched macro the linter's stand-in adapter renders without its arguments
+    left join returns_values -- noqa: ST11
         on published.metric_id = returns_values.metric_id and published.trust_code = returns_values.trust_code
     left join returns_scores
         on published.metric_id = returns_scores.metric_id and published.trust_code = returns_scores.trust_code
