@@ -72,22 +72,18 @@
         define it) so that both engines do the same double arithmetic: their own quantile functions
         interpolate differently in the last bit, which a 2-dp rounding then shows.
     -#}
-    {{ return(adapter.dispatch('window_quantile_cont', 'oversight')(
-        expression, fraction, partition_by, filter_condition
-    )) }}
-{%- endmacro %}
-
-{% macro default__window_quantile_cont(expression, fraction, partition_by, filter_condition=none) -%}
     {%- set keep = '(' ~ expression ~ ') is not null'
         ~ (' and (' ~ filter_condition ~ ')' if filter_condition else '') -%}
+    {{ return(adapter.dispatch('window_quantile_cont', 'oversight')(expression, fraction, partition_by, keep)) }}
+{%- endmacro %}
+
+{% macro default__window_quantile_cont(expression, fraction, partition_by, keep) -%}
     {%- set sorted_values = 'list_sort(list(' ~ expression ~ ') filter (where ' ~ keep ~ ')'
         ~ ' over (partition by ' ~ partition_by ~ '))' -%}
     {{ _interpolated_quantile(sorted_values, 'len', 'list_extract', fraction) }}
 {%- endmacro %}
 
-{% macro spark__window_quantile_cont(expression, fraction, partition_by, filter_condition=none) -%}
-    {%- set keep = '(' ~ expression ~ ') is not null'
-        ~ (' and (' ~ filter_condition ~ ')' if filter_condition else '') -%}
+{% macro spark__window_quantile_cont(expression, fraction, partition_by, keep) -%}
     {%- set sorted_values = 'array_sort(collect_list(' ~ expression ~ ') filter (where ' ~ keep ~ ')'
         ~ ' over (partition by ' ~ partition_by ~ '))' -%}
     {{ _interpolated_quantile(sorted_values, 'size', 'element_at', fraction) }}

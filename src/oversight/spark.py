@@ -33,6 +33,7 @@ __all__ = [
     "SparkBuild",
     "TableParity",
     "build_on_spark",
+    "comparable_tables",
     "compare_engines",
     "published_tables",
     "seed_and_run",
@@ -218,6 +219,11 @@ def published_tables(duckdb_path: Path) -> list[str]:
             "where table_schema in ('marts', 'exports') and table_type = 'BASE TABLE' order by 1"
         ).fetchall()
     return [str(r[0]) for r in rows]
+
+
+def comparable_tables(duckdb_path: Path) -> list[str]:
+    """:func:`published_tables` but those of the models of :data:`NOT_ON_LOCAL_SPARK`: what both engines build."""
+    return [t for t in published_tables(duckdb_path) if t.rpartition(".")[2] not in NOT_ON_LOCAL_SPARK]
 
 
 def compare_engines(

@@ -55,7 +55,7 @@ from oversight.landing import land
 from oversight.pipeline import build, vars_for_data_dir
 from oversight_dev.synthetic import generate
 
-__all__ = ["BenchmarkResult", "run_benchmark"]
+__all__ = ["BOOTSTRAP_NODE", "BenchmarkResult", "bootstrap_seconds", "run_benchmark"]
 
 BOOTSTRAP_NODE = "model.oversight.int_likely_ranges__bootstrapped"
 GB = 1024**3
@@ -299,7 +299,7 @@ def _first_build(
     dbt_seconds = time.perf_counter() - started_build
     _say(f"dbt build {dbt_seconds:.1f} s")
     results = _run_results(duckdb_path)
-    boot = _bootstrap_timing(results)
+    boot = bootstrap_seconds(results)
     parse, compile_, execute, nodes = dbt_phases(dbt_seconds, results)
     quarters, trust_quarters, max_trusts = _bootstrap_extent(duckdb_path)
     return {
@@ -339,7 +339,7 @@ def _add_a_month(
     build(landing, duckdb_path, dbt_args=dbt_args, dbt_vars=vars_)
     add_dbt = time.perf_counter() - started_build
     results = _run_results(duckdb_path)
-    add_boot = _bootstrap_timing(results)
+    add_boot = bootstrap_seconds(results)
     add_parse, add_compile, add_execute, _ = dbt_phases(add_dbt, results)
     _say(f"add a month: dbt {add_dbt:.1f} s")
     return {
@@ -533,7 +533,7 @@ def _timed_child(script: Path, *args: str) -> tuple[float, float]:
         return seconds, round(int(hwm.read_text() or 0) / 1024, 1)
 
 
-def _bootstrap_timing(results: dict[str, Any]) -> float:
+def bootstrap_seconds(results: dict[str, Any]) -> float:
     """dbt's execution time of the bootstrap model in the build whose ``run_results.json`` is ``results``."""
     return float(sum(r["execution_time"] for r in results["results"] if r["unique_id"] == BOOTSTRAP_NODE))
 

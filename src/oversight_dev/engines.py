@@ -23,11 +23,10 @@ from oversight import paths, settings
 from oversight.artifacts import DbtArtifacts
 from oversight.landing import land
 from oversight.pipeline import vars_for_data_dir
-from oversight.spark import NOT_ON_LOCAL_SPARK, build_on_spark, compare_engines, published_tables, seed_and_run
+from oversight.spark import build_on_spark, comparable_tables, compare_engines, seed_and_run
+from oversight_dev.benchmark import bootstrap_seconds
 
 __all__ = ["EngineTimes", "time_engines"]
-
-BOOTSTRAP_NODE = "model.oversight.int_likely_ranges__bootstrapped"
 
 
 @dataclass(frozen=True)
@@ -72,9 +71,9 @@ class EngineTimes:
         return asdict(self)
 
 
-def _node_seconds(target: Path, unique_id: str) -> float:
-    results = json.loads((target / "run_results.json").read_text(encoding="utf-8"))
-    return float(sum(r.get("execution_time") or 0.0 for r in results["results"] if r["unique_id"] == unique_id))
+def _bootstrap_seconds(target: Path) -> float:
+    """dbt's execution time of the bootstrap model in the run whose artifacts are in ``target``."""
+    return bootstrap_seconds(json.loads((target / "run_results.json").read_text(encoding="utf-8")))
 
 
 def time_engines(data_dir: Path, work_dir: Path, *, landing_dir: Path | None = None, keep: bool = False) -> EngineTimes:
@@ -104,8 +103,7 @@ def time_engines(data_dir: Path, work_dir: Path, *, landing_dir: Path | None = N
         spark = build_on_spark(landing_dir, work_dir / "spark", dbt_vars)
 
         keys = DbtArtifacts.load(duckdb_target).keys()
-        tables = [t for t in published_tables(duckdb_path) if t.rpartition(".")[2] not in NOT_ON_LOCAL_SPARK]
-        results = compare_engines(duckdb_path, spark.warehouse, tables, keys)
+        results = compare_engines(duckdb_path, spark.warehouse, comparable_tables(duckdb_path), keys)
         limits = settings.duckdb_settings()
         return EngineTimes(
             data_dir=str(data_dir),
@@ -113,8 +111,8 @@ def time_engines(data_dir: Path, work_dir: Path, *, landing_dir: Path | None = N
             landing_seconds=round(landing_seconds, 1),
             duckdb_seconds=round(duckdb_seconds, 1),
             spark_seconds=round(spark.seconds, 1),
-            duckdb_bootstrap_seconds=round(_node_seconds(duckdb_target, BOOTSTRAP_NODE), 1),
-            spark_bootstrap_seconds=round(_node_seconds(spark.target, BOOTSTRAP_NODE), 1),
+            duckdb_bootstrap_seconds=round(_bootstrap_seconds(duckdb_target), 1),
+            spark_bootstrap_seconds=round(_bootstrap_seconds(spark.target), 1),
             duckdb_summary=duckdb_summary,
             spark_summary=spark.summary,
             tables_compared=len(results),

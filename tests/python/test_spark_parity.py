@@ -18,7 +18,14 @@ import pytest
 from test_cross_engine_sql import findings_in
 
 from oversight import artifacts
-from oversight.spark import NOT_ON_LOCAL_SPARK, SparkBuild, build_on_spark, compare_engines, published_tables
+from oversight.spark import (
+    NOT_ON_LOCAL_SPARK,
+    SparkBuild,
+    build_on_spark,
+    comparable_tables,
+    compare_engines,
+    published_tables,
+)
 
 if TYPE_CHECKING:
     from conftest import EmbeddedBuild
@@ -39,7 +46,7 @@ def spark_build(embedded: EmbeddedBuild, tmp_path_factory: pytest.TempPathFactor
 def test_every_mart_is_the_same_on_spark_and_duckdb(embedded: EmbeddedBuild, spark_build: SparkBuild) -> None:
     keys = artifacts.DbtArtifacts.load(artifacts.target_dir_for(embedded.warehouse)).keys()
     tables = published_tables(embedded.warehouse)
-    compared = [t for t in tables if t.rpartition(".")[2] not in NOT_ON_LOCAL_SPARK]
+    compared = comparable_tables(embedded.warehouse)
     assert len(tables) - len(compared) == len(NOT_ON_LOCAL_SPARK), "a model left out of Spark is not a table here"
     results = compare_engines(embedded.warehouse, spark_build.warehouse, compared, keys)
     print("\n".join(r.describe() for r in results))
